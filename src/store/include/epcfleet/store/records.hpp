@@ -1,0 +1,94 @@
+#pragma once
+// The rows the repositories read and write, as plain structs.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "epcfleet/core/role.hpp"
+#include "epcfleet/core/time.hpp"
+
+namespace epcfleet::store {
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<std::string> next_cursor;  // the last key of this page, when more follow
+};
+
+struct Tenant {
+  std::string id;
+  std::string name;
+  TimestampMs created_at = 0;
+};
+
+struct User {
+  std::string id;
+  std::string username;
+  std::string password_hash;
+  bool platform_admin = false;
+  TimestampMs created_at = 0;
+  std::optional<TimestampMs> last_login_at;
+};
+
+struct Member {
+  std::string user_id;
+  std::string username;
+  Role role = Role::kViewer;
+  TimestampMs created_at = 0;
+  std::optional<TimestampMs> last_login_at;
+};
+
+struct Membership {
+  std::string tenant_id;
+  std::string tenant_name;
+  Role role = Role::kViewer;
+};
+
+struct ApiToken {
+  std::string id;
+  std::string tenant_id;
+  std::string name;
+  Role role = Role::kViewer;
+  std::string token_hash;
+  std::string created_by;
+  TimestampMs created_at = 0;
+  TimestampMs expires_at = 0;
+  std::optional<TimestampMs> last_used_at;
+};
+
+struct Session {
+  std::string token_hash;
+  std::string user_id;
+  std::optional<std::string> csrf_hash;  // set for cookie sessions
+  TimestampMs created_at = 0;
+  TimestampMs expires_at = 0;
+  std::string source;
+};
+
+struct AuditRecord {
+  std::int64_t seq = 0;
+  TimestampMs time = 0;
+  std::string actor;
+  std::optional<std::string> tenant_id;
+  std::string action;
+  std::string target;
+  std::string outcome;
+  std::string source;
+  std::string request_id;
+  std::string detail;  // JSON object text
+  std::string prev_hash;
+  std::string hash;
+};
+
+struct SealedSecret {
+  std::string id;
+  std::optional<std::string> tenant_id;
+  std::string purpose;
+  std::string sealed;
+  TimestampMs created_at = 0;
+  TimestampMs updated_at = 0;
+};
+
+}  // namespace epcfleet::store

@@ -1,0 +1,63 @@
+// Times as people read them. The API speaks ISO-8601 UTC; tables show local time, with the
+// exact UTC instant in the tooltip.
+
+const dateTime = new Intl.DateTimeFormat(undefined, {
+  year: 'numeric',
+  month: 'short',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+const dateOnly = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: '2-digit' });
+
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? dateTime.format(d) : '—';
+}
+
+export function formatDate(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? dateOnly.format(d) : '—';
+}
+
+export function formatUtc(iso: string | null | undefined): string {
+  const d = parse(iso);
+  return d ? d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z').replace('Z', ' UTC') : '';
+}
+
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ['year', 365 * 24 * 3600],
+  ['month', 30 * 24 * 3600],
+  ['week', 7 * 24 * 3600],
+  ['day', 24 * 3600],
+  ['hour', 3600],
+  ['minute', 60],
+];
+
+const relative = new Intl.RelativeTimeFormat('en', { numeric: 'auto' });
+
+/** "3 minutes ago", "in 89 days", "just now". */
+export function formatRelative(iso: string | null | undefined, now: number = Date.now()): string {
+  const d = parse(iso);
+  if (!d) return '—';
+  const seconds = Math.round((d.getTime() - now) / 1000);
+  const abs = Math.abs(seconds);
+  if (abs < 45) return seconds <= 0 ? 'just now' : 'in a moment';
+  for (const [unit, size] of UNITS) {
+    if (abs >= size) return relative.format(Math.round(seconds / size), unit);
+  }
+  return relative.format(Math.round(seconds / 60), 'minute');
+}
+
+export function isPast(iso: string | null | undefined, now: number = Date.now()): boolean {
+  const d = parse(iso);
+  return d !== null && d.getTime() <= now;
+}
