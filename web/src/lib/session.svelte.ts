@@ -1,11 +1,12 @@
 // Who is signed in, which tenants they can switch to, and the sign-in / sign-out flow.
 // The live-event stream runs exactly while a session does.
-import { ApiError, onUnauthorized, setCsrfToken } from './api';
+import { ApiError, csrfToken, onUnauthorized, setCsrfToken } from './api';
 import { fetchMe, login, logout } from './resources/auth';
 import { listTenants } from './resources/tenants';
 import { fetchAll } from './paging';
 import { effectiveRole } from './roles';
 import { events } from './ws';
+import { toasts } from './toasts.svelte';
 import type { Me, Role, TenantMembership } from './types';
 
 export type SessionStatus = 'loading' | 'anonymous' | 'authenticated' | 'unreachable';
@@ -26,6 +27,11 @@ class Session {
 
   async init(): Promise<void> {
     this.status = 'loading';
+    // No CSRF cookie means no session: skip the probe (its 401 would only add console noise).
+    if (!csrfToken()) {
+      this.status = 'anonymous';
+      return;
+    }
     try {
       const me = await fetchMe();
       if (me) await this.begin(me);
@@ -84,6 +90,19 @@ class Session {
     return this.tenants[0]?.id ?? null;
   }
 
+  /** Re-read who we are and our tenants (e.g. a tenant added in another tab). */
+  async reload(): Promise<void> {
+    if (this.status !== 'authenticated') return;
+    try {
+      const me = await fetchMe();
+      if (!me) return this.expire();
+      this.me = me;
+      await this.refreshTenants();
+    } catch {
+      // Keep what we have; the page shows its own error if it cannot load.
+    }
+  }
+
   /** Re-read the tenant list (after a platform admin creates or deletes one). */
   async refreshTenants(): Promise<void> {
     const me = this.me;
@@ -113,6 +132,7 @@ class Session {
 
   private end(notice: string | null): void {
     events.stop();
+    toasts.clear();
     setCsrfToken(null);
     this.me = null;
     this.tenants = [];

@@ -35,6 +35,10 @@ class Toasts {
     return this.push('error', title, message, requestId);
   }
 
+  clear(): void {
+    this.items = [];
+  }
+
   dismiss(id: number): void {
     this.items = this.items.filter((t) => t.id !== id);
   }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseHash, routeHref, tenantHref } from './routes';
+
+describe('parseHash', () => {
+  it('maps the known addresses', () => {
+    expect(parseHash('')).toEqual({ name: 'home' });
+    expect(parseHash('#/')).toEqual({ name: 'home' });
+    expect(parseHash('#/tenants')).toEqual({ name: 'tenants' });
+    expect(parseHash('#/t/acme')).toEqual({ name: 'tenant', tenant: 'acme', page: 'overview' });
+    expect(parseHash('#/t/acme/users')).toEqual({ name: 'tenant', tenant: 'acme', page: 'users' });
+    expect(parseHash('#/t/acme/audit?x=1')).toEqual({ name: 'tenant', tenant: 'acme', page: 'audit' });
+  });
+  it('reports anything else as not found', () => {
+    expect(parseHash('#/t/acme/nope').name).toBe('notfound');
+    expect(parseHash('#/t/acme/users/extra').name).toBe('notfound');
+    expect(parseHash('#/whatever').name).toBe('notfound');
+  });
+  it('round-trips through routeHref', () => {
+    for (const h of ['#/', '#/tenants', '#/t/acme/tokens']) expect(routeHref(parseHash(h))).toBe(h);
+    expect(tenantHref('a b')).toBe('#/t/a%20b/overview');
+    expect(parseHash(tenantHref('a b'))).toMatchObject({ tenant: 'a b' });
+  });
+});
