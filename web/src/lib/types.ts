@@ -60,7 +60,8 @@ export interface AuditRecord {
   seq: number;
   time: string;
   actor: string;
-  tenant: string;
+  /** null for platform-level records (e.g. a tenant created). */
+  tenant: string | null;
   action: string;
   target: string;
   outcome: string;
