@@ -1,0 +1,41 @@
+#pragma once
+// The synchronous request pipeline, run on the blocking worker pool: request id, authentication
+// (bearer token or session cookie + CSRF), the route's access rule (another tenant's resources
+// answer 404, too weak a role 403), the handler, metrics and the access log. Handlers throw only
+// on bugs; the exception is logged with the request id and answered 500.
+
+#include <memory>
+#include <string>
+
+#include "epcfleet/auth/auth_service.hpp"
+#include "epcfleet/http/router.hpp"
+#include "epcfleet/http/static_files.hpp"
+
+namespace epcfleet::http {
+
+inline constexpr std::string_view kSessionCookie = "efsession";
+inline constexpr std::string_view kCsrfCookie = "ef_csrf";
+inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
+
+class Dispatcher {
+public:
+  Dispatcher(const Router& router, auth::AuthService& auth, const StaticFiles* static_files);
+
+  Response dispatch(Request& request);
+  // For the WebSocket upgrade: authenticates (cookie or bearer) and checks Origin.
+  Result<auth::Principal> authenticate_upgrade(const Request& request);
+
+private:
+  Response route(Request& request, Context& context, const Route& route);
+  Result<auth::Principal> authenticate(const Request& request, bool& from_cookie);
+  Response error_response(const Request& request, const Error& error);
+
+  const Router& router_;
+  auth::AuthService& auth_;
+  const StaticFiles* static_files_;
+};
+
+// The HTTP status for an error code (the one place that maps them).
+int status_for(ErrorCode code);
+
+}  // namespace epcfleet::http

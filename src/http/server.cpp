@@ -1,0 +1,545 @@
+// The Beast side of the http module: TCP/TLS accept, HTTP/1.1 sessions, WebSocket events.
+// Every connection runs on its own strand; blocking work goes to the worker pool.
+#include "epcfleet/http/server.hpp"
+
+#include <openssl/ssl.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "asio_run_on.hpp"
+#include "epcfleet/logging/log.hpp"
+#include "epcfleet/metrics/registry.hpp"
+
+namespace epcfleet::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using asio::use_awaitable;
+constexpr auto kTuple = asio::as_tuple(use_awaitable);
+using BeastRequest = bhttp::request<bhttp::string_body>;
+
+namespace {
+
+constexpr std::size_t kMaxQueuedEvents = 1024;
+constexpr auto kReadTimeout = std::chrono::seconds(60);
+constexpr auto kWriteTimeout = std::chrono::seconds(60);
+
+bool can_see(const auth::Principal& p, const std::optional<std::string>& tenant) {
+  if (p.platform_admin) return true;
+  return tenant && p.tenants.count(*tenant) != 0;
+}
+
+// One live-event subscriber (a WebSocket connection).
+class Subscriber {
+public:
+  explicit Subscriber(auth::Principal principal) : principal_(std::move(principal)) {}
+  virtual ~Subscriber() = default;
+  Subscriber(const Subscriber&) = delete;
+  Subscriber& operator=(const Subscriber&) = delete;
+  virtual void deliver(std::shared_ptr<const std::string> message) = 0;
+  const auth::Principal& principal() const { return principal_; }
+
+private:
+  auth::Principal principal_;
+};
+
+}  // namespace
+
+struct EventHub::Impl {
+  mutable std::mutex mutex;
+  std::map<std::uint64_t, std::weak_ptr<Subscriber>> subscribers;
+  std::uint64_t next_id = 1;
+
+  std::uint64_t add(const std::shared_ptr<Subscriber>& s) {
+    std::lock_guard lock(mutex);
+    subscribers[next_id] = s;
+    return next_id++;
+  }
+  void remove(std::uint64_t id) {
+    std::lock_guard lock(mutex);
+    subscribers.erase(id);
+  }
+};
+
+EventHub::EventHub() : impl_(std::make_unique<Impl>()) {}
+EventHub::~EventHub() = default;
+
+void EventHub::publish(const Event& event) {
+  auto message = std::make_shared<const std::string>(
+      "{\"type\":\"" + event.type + "\",\"tenant\":" +
+      (event.tenant_id ? "\"" + *event.tenant_id + "\"" : std::string("null")) +
+      ",\"data\":" + event.data_json + "}");
+  std::vector<std::shared_ptr<Subscriber>> targets;
+  {
+    std::lock_guard lock(impl_->mutex);
+    for (const auto& [id, weak] : impl_->subscribers) {
+      if (auto s = weak.lock(); s && can_see(s->principal(), event.tenant_id)) targets.push_back(s);
+    }
+  }
+  for (auto& t : targets) t->deliver(message);
+  static auto& published = metrics::default_registry().counter(
+      "epcfleet_events_published_total", "Live events published to WebSocket subscribers.");
+  published.inc();
+}
+
+std::size_t EventHub::subscribers() const {
+  std::lock_guard lock(impl_->mutex);
+  return impl_->subscribers.size();
+}
+
+namespace {
+
+template <typename Stream>
+class WebSocketSession final : public Subscriber,
+                               public std::enable_shared_from_this<WebSocketSession<Stream>> {
+public:
+  WebSocketSession(Stream&& stream, auth::Principal principal)
+      : Subscriber(std::move(principal)), ws_(std::move(stream)) {}
+
+  void deliver(std::shared_ptr<const std::string> message) override {
+    asio::post(ws_.get_executor(),
+               [self = this->shared_from_this(), m = std::move(message)]() mutable {
+                 self->enqueue(std::move(m));
+               });
+  }
+
+  asio::awaitable<void> run(BeastRequest request) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
+      res.set(bhttp::field::server, "epcfleetd");
+    }));
+    ws_.read_message_max(64 * 1024);
+    auto [accept_ec] = co_await ws_.async_accept(request, kTuple);
+    if (accept_ec) co_return;
+    ws_.text(true);
+    beast::flat_buffer buffer;
+    // Clients send nothing we act on; reading keeps pings/pongs and the close handshake going.
+    for (;;) {
+      auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
+      if (ec) break;
+      buffer.consume(n);
+    }
+    closed_ = true;
+    queue_.clear();
+  }
+
+private:
+  void enqueue(std::shared_ptr<const std::string> message) {
+    if (closed_) return;
+    const auto& p = principal();
+    if (p.expires_at != 0 && p.expires_at <= now_ms()) {
+      close(websocket::close_code::policy_error);
+      return;
+    }
+    if (queue_.size() >= kMaxQueuedEvents) {  // a consumer this slow is dropped, not buffered forever
+      close(websocket::close_code::try_again_later);
+      return;
+    }
+    queue_.push_back(std::move(message));
+    if (queue_.size() == 1) write_next();
+  }
+
+  void write_next() {
+    ws_.async_write(asio::buffer(*queue_.front()),
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                      if (ec) {
+                        self->closed_ = true;
+                        self->queue_.clear();
+                        return;
+                      }
+                      if (!self->queue_.empty()) self->queue_.pop_front();
+                      if (!self->queue_.empty()) self->write_next();
+                    });
+  }
+
+  void close(websocket::close_code code) {
+    closed_ = true;
+    queue_.clear();
+    ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) {});
+  }
+
+  websocket::stream<Stream> ws_;
+  std::deque<std::shared_ptr<const std::string>> queue_;
+  bool closed_ = false;
+};
+
+Result<std::shared_ptr<ssl::context>> load_tls(const std::string& cert, const std::string& key) {
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                   ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                   ssl::context::single_dh_use);
+  beast::error_code ec;
+  ctx->use_certificate_chain_file(cert, ec);
+  if (ec) return fail(ErrorCode::kInvalidArgument, "cannot load certificate " + cert + ": " + ec.message());
+  ctx->use_private_key_file(key, ssl::context::pem, ec);
+  if (ec) return fail(ErrorCode::kInvalidArgument, "cannot load private key " + key + ": " + ec.message());
+  if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
+    return fail(ErrorCode::kInvalidArgument, "private key " + key + " does not match " + cert);
+  }
+  return ctx;
+}
+
+Request to_request(const BeastRequest& in, const std::string& source) {
+  Request r;
+  r.method = parse_method(std::string_view(in.method_string().data(), in.method_string().size()));
+  r.target = std::string(in.target());
+  const auto q = r.target.find('?');
+  r.path = r.target.substr(0, q);
+  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  for (const auto& field : in) {
+    std::string name(field.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  r.body = in.body();
+  r.source = source;
+  return r;
+}
+
+template <typename Stream>
+asio::awaitable<bool> write_response(Stream& stream, Response& response, bool keep_alive,
+                                     unsigned version, bool head) {
+  beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+  if (response.file_path) {
+    bhttp::response<bhttp::file_body> res;
+    beast::error_code ec;
+    res.body().open(response.file_path->c_str(), beast::file_mode::scan, ec);
+    if (ec) {
+      response = Response::error(404, "not_found", "file vanished", "");
+      response.file_path.reset();
+    } else {
+      res.result(static_cast<unsigned>(response.status));
+      res.version(version);
+      for (const auto& [k, v] : response.headers) res.set(k, v);
+      res.set(bhttp::field::server, "epcfleetd");
+      res.keep_alive(keep_alive);
+      res.prepare_payload();
+      if (head) {
+        bhttp::response_serializer<bhttp::file_body> sr(res);
+        auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+        co_return !hec;
+      }
+      auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
+      co_return !wec;
+    }
+  }
+  bhttp::response<bhttp::string_body> res;
+  res.result(static_cast<unsigned>(response.status));
+  res.version(version);
+  for (const auto& [k, v] : response.headers) res.set(k, v);
+  res.set(bhttp::field::server, "epcfleetd");
+  res.keep_alive(keep_alive);
+  res.body() = std::move(response.body);
+  res.prepare_payload();
+  if (head) {
+    bhttp::response_serializer<bhttp::string_body> sr(res);
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+    co_return !hec;
+  }
+  auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+  co_return !ec;
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, Dispatcher& d, EventHub& h)
+      : options(std::move(o)),
+        dispatcher(d),
+        hub(h),
+        workers(static_cast<std::size_t>(std::max(1, options.worker_threads))),
+        acceptor(ioc),
+        signals(ioc, SIGINT, SIGTERM, SIGHUP),
+        housekeeping(ioc) {}
+
+  ServerOptions options;
+  Dispatcher& dispatcher;
+  EventHub& hub;
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  tcp::acceptor acceptor;
+  asio::signal_set signals;
+  asio::steady_timer housekeeping;
+  std::function<void()> every_minute;
+  std::mutex tls_mutex;
+  std::shared_ptr<ssl::context> tls;
+  std::atomic<int> in_flight{0};
+  std::atomic<bool> draining{false};
+  std::atomic<int> connections{0};
+
+  std::shared_ptr<ssl::context> current_tls() {
+    std::lock_guard lock(tls_mutex);
+    return tls;
+  }
+
+  template <typename Stream>
+  asio::awaitable<void> upgrade(Stream stream, BeastRequest request, std::string source) {
+    Request req = to_request(request, source);
+    Result<auth::Principal> principal = fail(ErrorCode::kInternal, "not run");
+    std::function<void()> job = [&] { principal = dispatcher.authenticate_upgrade(req); };
+    co_await detail::async_run_on(workers, job, use_awaitable);
+    if (!principal) {
+      Response r = Response::error(principal.error().code == ErrorCode::kForbidden ? 403 : 401,
+                                   to_string(principal.error().code), principal.error().message, "");
+      co_await write_response(stream, r, false, request.version(), false);
+      co_return;
+    }
+    auto session = std::make_shared<WebSocketSession<Stream>>(std::move(stream), std::move(*principal));
+    const auto id = hub.impl().add(session);
+    log::info("ws.open", {{"source", source}, {"actor", session->principal().name}});
+    co_await session->run(std::move(request));
+    hub.impl().remove(id);
+    log::info("ws.close", {{"source", source}, {"actor", session->principal().name}});
+  }
+
+  // Returns the stream when the connection became a WebSocket (so the caller skips shutdown).
+  template <typename Stream>
+  asio::awaitable<bool> serve_http(Stream& stream, std::string source) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(16 * 1024);
+      parser.body_limit(options.max_body_bytes);
+      beast::get_lowest_layer(stream).expires_after(kReadTimeout);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      if (hec) {
+        if (hec != bhttp::error::end_of_stream && hec != asio::error::operation_aborted &&
+            hec != beast::error::timeout && hec != asio::error::eof &&
+            hec != asio::ssl::error::stream_truncated) {
+          Response r = Response::error(hec == bhttp::error::header_limit ? 431 : 400, "bad_request",
+                                       "malformed HTTP request: " + hec.message(), "");
+          co_await write_response(stream, r, false, 11, false);
+        }
+        co_return false;
+      }
+      if (websocket::is_upgrade(parser.get())) {
+        if (parser.get().target() != "/api/v1/events") {
+          Response r = Response::error(404, "not_found", "no WebSocket endpoint here", "");
+          co_await write_response(stream, r, false, 11, false);
+          co_return false;
+        }
+        co_await upgrade(std::move(stream), parser.release(), source);
+        co_return true;
+      }
+      if (parser.get()[bhttp::field::expect] == "100-continue" &&
+          parser.content_length().value_or(0) <= options.max_body_bytes) {
+        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+        auto [cec, cn] = co_await bhttp::async_write(stream, cont, kTuple);
+        if (cec) co_return false;
+      }
+      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+      if (ec) {
+        if (ec == bhttp::error::body_limit) {
+          Response r = Response::error(
+              413, "payload_too_large",
+              "request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes",
+              "");
+          co_await write_response(stream, r, false, parser.get().version(), false);
+        } else if (ec != beast::error::timeout && ec != asio::error::eof) {
+          Response r = Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
+          co_await write_response(stream, r, false, 11, false);
+        }
+        co_return false;
+      }
+      BeastRequest breq = parser.release();
+      Request req = to_request(breq, source);
+      Response response;
+      ++in_flight;
+      std::function<void()> job = [&] { response = dispatcher.dispatch(req); };
+      co_await detail::async_run_on(workers, job, use_awaitable);
+      const bool keep_alive = breq.keep_alive() && !draining.load();
+      const bool written = co_await write_response(stream, response, keep_alive, breq.version(),
+                                                   req.method == Method::kHead);
+      --in_flight;
+      if (!written || !keep_alive) co_return false;
+    }
+  }
+
+  asio::awaitable<void> plain_session(tcp::socket socket, std::string source) {
+    ++connections;
+    beast::tcp_stream stream(std::move(socket));
+    const bool upgraded = co_await serve_http(stream, source);
+    if (!upgraded) {
+      beast::error_code ec;
+      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+    --connections;
+  }
+
+  asio::awaitable<void> tls_session(tcp::socket socket, std::string source) {
+    ++connections;
+    auto ctx = current_tls();
+    beast::ssl_stream<beast::tcp_stream> stream(beast::tcp_stream(std::move(socket)), *ctx);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(15));
+    auto [ec] = co_await stream.async_handshake(ssl::stream_base::server, kTuple);
+    if (!ec) {
+      const bool upgraded = co_await serve_http(stream, source);
+      if (!upgraded) {
+        beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+        auto [sec] = co_await stream.async_shutdown(kTuple);
+        (void)sec;
+      }
+    }
+    --connections;
+  }
+
+  asio::awaitable<void> accept_loop() {
+    for (;;) {
+      tcp::socket socket(asio::make_strand(ioc));
+      auto [ec] = co_await acceptor.async_accept(socket, kTuple);
+      if (ec) {
+        if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+        log::warn("http.accept_failed", {{"error", ec.message()}});
+        continue;
+      }
+      beast::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      const auto remote = socket.remote_endpoint(ignored);
+      std::string source = ignored ? "unknown" : remote.address().to_string();
+      auto ex = socket.get_executor();
+      if (options.tls) {
+        asio::co_spawn(ex, tls_session(std::move(socket), std::move(source)), asio::detached);
+      } else {
+        asio::co_spawn(ex, plain_session(std::move(socket), std::move(source)), asio::detached);
+      }
+    }
+  }
+
+  void reload_tls() {
+    if (!options.tls) return;
+    auto ctx = load_tls(options.cert_file, options.key_file);
+    if (!ctx) {
+      log::error("tls.reload_failed", {{"error", ctx.error().message}});
+      return;
+    }
+    std::lock_guard lock(tls_mutex);
+    tls = *ctx;
+    log::info("tls.reloaded", {{"cert", options.cert_file}});
+  }
+
+  void wait_signal() {
+    signals.async_wait([this](beast::error_code ec, int signo) {
+      if (ec) return;
+      if (signo == SIGHUP) {
+        reload_tls();
+        wait_signal();
+        return;
+      }
+      log::info("server.stopping", {{"signal", signo}, {"in_flight", in_flight.load()}});
+      begin_drain();
+    });
+  }
+
+  void begin_drain() {
+    if (draining.exchange(true)) return;
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    housekeeping.cancel();
+    asio::co_spawn(ioc, drain(), asio::detached);
+  }
+
+  asio::awaitable<void> drain() {
+    asio::steady_timer timer(ioc);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.drain_timeout_s);
+    while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+      timer.expires_after(std::chrono::milliseconds(20));
+      co_await timer.async_wait(kTuple);
+    }
+    signals.cancel();
+    ioc.stop();
+  }
+
+  void schedule_housekeeping() {
+    housekeeping.expires_after(std::chrono::seconds(60));
+    housekeeping.async_wait([this](beast::error_code ec) {
+      if (ec || draining) return;
+      if (every_minute) asio::post(workers, every_minute);
+      schedule_housekeeping();
+    });
+  }
+};
+
+Server::Server(ServerOptions options, Dispatcher& dispatcher, EventHub& hub)
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, hub)) {}
+
+Server::~Server() {
+  impl_->workers.join();
+}
+
+Status Server::listen() {
+  auto& s = *impl_;
+  if (s.options.tls) {
+    auto ctx = load_tls(s.options.cert_file, s.options.key_file);
+    if (!ctx) return fail(ctx.error());
+    s.tls = *ctx;
+  }
+  beast::error_code ec;
+  const auto address = asio::ip::make_address(s.options.address, ec);
+  if (ec) return fail(ErrorCode::kInvalidArgument, "invalid listen address " + s.options.address);
+  const tcp::endpoint endpoint(address, s.options.port);
+  s.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) s.acceptor.bind(endpoint, ec);
+  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return fail(ErrorCode::kUnavailable, "cannot listen on " + s.options.address + ":" +
+                                             std::to_string(s.options.port) + ": " + ec.message());
+  }
+  return ok();
+}
+
+std::uint16_t Server::bound_port() const {
+  beast::error_code ec;
+  return impl_->acceptor.local_endpoint(ec).port();
+}
+
+void Server::run(std::function<void()> every_minute) {
+  auto& s = *impl_;
+  s.every_minute = std::move(every_minute);
+  s.wait_signal();
+  s.schedule_housekeeping();
+  asio::co_spawn(s.ioc, s.accept_loop(), asio::detached);
+  static auto& connections = metrics::default_registry().gauge(
+      "epcfleet_http_open_connections", "Open client connections (HTTP and WebSocket).");
+  metrics::default_registry().on_collect([this](metrics::Registry&) {
+    connections.set(static_cast<double>(impl_->connections.load()));
+  });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < std::max(1, s.options.io_threads); ++i) {
+    threads.emplace_back([&s] { s.ioc.run(); });
+  }
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+  s.workers.join();
+  log::info("server.stopped");
+}
+
+void Server::stop() {
+  asio::post(impl_->ioc, [this] { impl_->begin_drain(); });
+}
+
+}  // namespace epcfleet::http
