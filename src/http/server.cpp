@@ -267,7 +267,7 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
 }  // namespace
 
 struct Server::Impl {
-  Impl(ServerOptions o, Dispatcher& d, EventHub& h)
+  Impl(ServerOptions o, RequestHandler& d, EventHub& h)
       : options(std::move(o)),
         dispatcher(d),
         hub(h),
@@ -277,7 +277,7 @@ struct Server::Impl {
         housekeeping(ioc) {}
 
   ServerOptions options;
-  Dispatcher& dispatcher;
+  RequestHandler& dispatcher;
   EventHub& hub;
   asio::io_context ioc;
   asio::thread_pool workers;
@@ -483,7 +483,7 @@ struct Server::Impl {
   }
 };
 
-Server::Server(ServerOptions options, Dispatcher& dispatcher, EventHub& hub)
+Server::Server(ServerOptions options, RequestHandler& dispatcher, EventHub& hub)
     : impl_(std::make_unique<Impl>(std::move(options), dispatcher, hub)) {}
 
 Server::~Server() {

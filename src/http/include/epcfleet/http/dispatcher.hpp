@@ -8,6 +8,7 @@
 #include <string>
 
 #include "epcfleet/auth/auth_service.hpp"
+#include "epcfleet/http/request_handler.hpp"
 #include "epcfleet/http/router.hpp"
 #include "epcfleet/http/static_files.hpp"
 
@@ -17,13 +18,13 @@ inline constexpr std::string_view kSessionCookie = "efsession";
 inline constexpr std::string_view kCsrfCookie = "ef_csrf";
 inline constexpr std::string_view kCsrfHeader = "x-csrf-token";
 
-class Dispatcher {
+class Dispatcher final : public RequestHandler {
 public:
   Dispatcher(const Router& router, auth::AuthService& auth, const StaticFiles* static_files);
 
-  Response dispatch(Request& request);
+  Response dispatch(Request& request) override;
   // For the WebSocket upgrade: authenticates (cookie or bearer) and checks Origin.
-  Result<auth::Principal> authenticate_upgrade(const Request& request);
+  Result<auth::Principal> authenticate_upgrade(const Request& request) override;
 
 private:
   Response route(Request& request, Context& context, const Route& route);

@@ -24,6 +24,17 @@ enum class Access {
 };
 
 struct RouteSpec {
+  RouteSpec(Method m, std::string path_pattern, std::string text, std::string group,
+            Access access_rule = Access::kTenant, Role role = Role::kViewer,
+            std::string audit_action = {})
+      : method(m),
+        pattern(std::move(path_pattern)),
+        summary(std::move(text)),
+        tag(std::move(group)),
+        access(access_rule),
+        min_role(role),
+        action(std::move(audit_action)) {}
+
   Method method = Method::kGet;
   std::string pattern;  // "/api/v1/tenants/{t}/users/{username}"
   std::string summary;

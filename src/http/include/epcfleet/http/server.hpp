@@ -11,7 +11,7 @@
 
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/core/events.hpp"
-#include "epcfleet/http/dispatcher.hpp"
+#include "epcfleet/http/request_handler.hpp"
 
 namespace epcfleet::http {
 
@@ -46,7 +46,7 @@ private:
 
 class Server {
 public:
-  Server(ServerOptions options, Dispatcher& dispatcher, EventHub& hub);
+  Server(ServerOptions options, RequestHandler& handler, EventHub& hub);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;

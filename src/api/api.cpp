@@ -1,0 +1,16 @@
+#include "epcfleet/api/api.hpp"
+
+#include "routes.hpp"
+
+namespace epcfleet::api {
+
+void register_routes(http::Router& router, const Services& services) {
+  register_system_routes(router, services);
+  register_auth_routes(router, services);
+  register_tenant_routes(router, services);
+  register_user_routes(router, services);
+  register_token_routes(router, services);
+  register_audit_routes(router, services);
+}
+
+}  // namespace epcfleet::api

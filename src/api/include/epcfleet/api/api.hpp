@@ -1,0 +1,34 @@
+#pragma once
+// api: the REST handlers under /api/v1 — JSON in, domain calls, JSON out. No business logic lives
+// here: validation of meaning, authorization rules and audit belong to the services; this layer
+// maps bodies and query strings to service calls and results (or errors) to HTTP answers.
+
+#include <memory>
+#include <string>
+
+#include "epcfleet/auth/auth_service.hpp"
+#include "epcfleet/auth/token_service.hpp"
+#include "epcfleet/auth/user_service.hpp"
+#include "epcfleet/http/router.hpp"
+#include "epcfleet/store/database.hpp"
+#include "epcfleet/tenants/tenant_service.hpp"
+
+namespace epcfleet::api {
+
+struct Services {
+  std::shared_ptr<store::Database> db;
+  auth::AuthService* auth = nullptr;
+  auth::UserService* users = nullptr;
+  auth::TokenService* tokens = nullptr;
+  tenants::TenantService* tenants = nullptr;
+  bool secure_cookies = true;  // false only when serving plain HTTP on loopback
+  std::string version;
+};
+
+// Registers every route of the API (and /healthz, /readyz, /metrics, the OpenAPI document).
+void register_routes(http::Router& router, const Services& services);
+
+// The OpenAPI 3 document, generated from the router's route metadata.
+std::string openapi_document(const http::Router& router, const std::string& version);
+
+}  // namespace epcfleet::api

@@ -1,0 +1,41 @@
+#pragma once
+// Private helpers shared by the handlers: body parsing with clear errors, answers, pagination.
+
+#include <nlohmann/json.hpp>
+
+#include <initializer_list>
+#include <string>
+
+#include "epcfleet/core/error.hpp"
+#include "epcfleet/http/dispatcher.hpp"
+#include "epcfleet/http/router.hpp"
+#include "epcfleet/store/records.hpp"
+
+namespace epcfleet::api {
+
+using nlohmann::json;
+
+// Parses the body as a JSON object; refuses fields not in `allowed` (typos should not pass
+// silently).
+Result<json> parse_object(const http::Request& request, std::initializer_list<std::string_view> allowed);
+
+Result<std::string> required_string(const json& body, const char* field);
+Result<std::optional<std::string>> optional_string(const json& body, const char* field);
+Result<std::optional<std::int64_t>> optional_integer(const json& body, const char* field);
+Result<std::optional<bool>> optional_bool(const json& body, const char* field);
+Result<Role> role_field(const json& body, const char* field);
+
+http::Response reply(int status, const json& body);
+http::Response reply_error(const http::Context& ctx, const Error& error);
+
+struct PageRequest {
+  std::string after;  // decoded cursor
+  std::size_t limit = 50;
+};
+Result<PageRequest> page_request(const http::Request& request);
+// {"items": [...], "next_cursor": "..." | null}
+json page_body(json items, const std::optional<std::string>& next_cursor);
+
+json iso_or_null(const std::optional<TimestampMs>& t);
+
+}  // namespace epcfleet::api

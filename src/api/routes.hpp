@@ -1,0 +1,15 @@
+#pragma once
+// Private: one registration function per resource file.
+
+#include "epcfleet/api/api.hpp"
+
+namespace epcfleet::api {
+
+void register_system_routes(http::Router& router, const Services& services);
+void register_auth_routes(http::Router& router, const Services& services);
+void register_tenant_routes(http::Router& router, const Services& services);
+void register_user_routes(http::Router& router, const Services& services);
+void register_token_routes(http::Router& router, const Services& services);
+void register_audit_routes(http::Router& router, const Services& services);
+
+}  // namespace epcfleet::api
