@@ -209,6 +209,16 @@ if (!skip) describe('dashboard shell', () => {
   });
 
   test('sign in, switch tenant, add a user, see it audited live, sign out', async () => {
+    try {
+      await walkThrough();
+    } catch (e) {
+      await shot('failure').catch(() => {});
+      throw e;
+    }
+    assert.deepEqual(consoleErrors, [], 'the browser console reported errors');
+  });
+
+  async function walkThrough() {
     await page.goto(`${base}/`);
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 
@@ -272,7 +282,5 @@ if (!skip) describe('dashboard shell', () => {
     await page.getByRole('button', { name: ADMIN }).click();
     await page.getByRole('menuitem', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-
-    assert.deepEqual(consoleErrors, [], 'the browser console reported errors');
-  });
+  }
 });
