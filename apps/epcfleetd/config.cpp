@@ -57,14 +57,15 @@ Result<Config> Config::load(const std::string& data_dir,
   const std::string path = file_path(data_dir);
   struct stat st {};
   if (::stat(path.c_str(), &st) == 0) {
-    toml::parse_result parsed = toml::parse_file(path);
-    if (!parsed) {
-      const auto& err = parsed.error();
+    toml::table parsed;
+    try {
+      parsed = toml::parse_file(path);
+    } catch (const toml::parse_error& err) {
       return fail(ErrorCode::kInvalidArgument,
                   path + ":" + std::to_string(err.source().begin.line) + ": " +
                       std::string(err.description()));
     }
-    for (const auto& [key, node] : parsed.table()) {
+    for (const auto& [key, node] : parsed) {
       const std::string k(key.str());
       bool known = false;
       for (const auto& d : setting_defs()) known = known || d.key == k;

@@ -19,6 +19,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <map>
@@ -46,6 +47,7 @@ namespace {
 constexpr std::size_t kMaxQueuedEvents = 1024;
 constexpr auto kReadTimeout = std::chrono::seconds(60);
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
+constexpr std::uint64_t kMaxDiscardBytes = 64ull << 20;
 
 bool can_see(const auth::Principal& p, const std::optional<std::string>& tenant) {
   if (p.platform_admin) return true;
@@ -234,7 +236,7 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
     } else {
       res.result(static_cast<unsigned>(response.status));
       res.version(version);
-      for (const auto& [k, v] : response.headers) res.set(k, v);
+      for (const auto& [k, v] : response.headers) res.insert(k, v);
       res.set(bhttp::field::server, "epcfleetd");
       res.keep_alive(keep_alive);
       res.prepare_payload();
@@ -250,7 +252,7 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
   bhttp::response<bhttp::string_body> res;
   res.result(static_cast<unsigned>(response.status));
   res.version(version);
-  for (const auto& [k, v] : response.headers) res.set(k, v);
+  for (const auto& [k, v] : response.headers) res.insert(k, v);
   res.set(bhttp::field::server, "epcfleetd");
   res.keep_alive(keep_alive);
   res.body() = std::move(response.body);
@@ -316,14 +318,37 @@ struct Server::Impl {
     log::info("ws.close", {{"source", source}, {"actor", session->principal().name}});
   }
 
-  // Returns the stream when the connection became a WebSocket (so the caller skips shutdown).
+  Response too_large() const {
+    return Response::error(413, "payload_too_large",
+                           "request body exceeds the limit of " +
+                               std::to_string(options.max_body_bytes) + " bytes",
+                           "");
+  }
+
+  template <typename Stream>
+  asio::awaitable<void> discard(Stream& stream, beast::flat_buffer& buffer, std::uint64_t declared) {
+    std::uint64_t remaining = declared > buffer.size() ? declared - buffer.size() : 0;
+    buffer.consume(buffer.size());
+    std::array<char, 16384> scratch{};
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
+    while (remaining > 0) {
+      auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
+      if (ec) co_return;
+      remaining -= std::min<std::uint64_t>(remaining, n);
+    }
+  }
+
+  // Returns true when the connection became a WebSocket (so the caller skips shutdown).
   template <typename Stream>
   asio::awaitable<bool> serve_http(Stream& stream, std::string source) {
     beast::flat_buffer buffer;
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(16 * 1024);
-      parser.body_limit(options.max_body_bytes);
+      // No limit while reading the header: a declared Content-Length over the limit is answered
+      // below with 413 (Beast would report it as a header error); chunked bodies are limited
+      // while they are read.
+      parser.body_limit(boost::none);
       beast::get_lowest_layer(stream).expires_after(kReadTimeout);
       auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
       if (hec) {
@@ -345,6 +370,18 @@ struct Server::Impl {
         co_await upgrade(std::move(stream), parser.release(), source);
         co_return true;
       }
+      // A declared body over the limit is refused before it is read. The client may already be
+      // sending it: read and discard a bounded amount so that it sees our answer, not a reset.
+      if (const auto declared = parser.content_length(); declared && *declared > options.max_body_bytes) {
+        Response r = too_large();
+        const bool expects_continue = parser.get()[bhttp::field::expect] == "100-continue";
+        if (!expects_continue && *declared <= kMaxDiscardBytes) {
+          co_await discard(stream, buffer, *declared);
+        }
+        co_await write_response(stream, r, false, parser.get().version(), false);
+        co_return false;
+      }
+      parser.body_limit(options.max_body_bytes);
       if (parser.get()[bhttp::field::expect] == "100-continue" &&
           parser.content_length().value_or(0) <= options.max_body_bytes) {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
@@ -354,10 +391,7 @@ struct Server::Impl {
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec) {
         if (ec == bhttp::error::body_limit) {
-          Response r = Response::error(
-              413, "payload_too_large",
-              "request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes",
-              "");
+          Response r = too_large();
           co_await write_response(stream, r, false, parser.get().version(), false);
         } else if (ec != beast::error::timeout && ec != asio::error::eof) {
           Response r = Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");

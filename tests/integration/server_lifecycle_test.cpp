@@ -141,7 +141,6 @@ TEST(ServerLifecycle, LogsNeverContainPasswordsOrTokensAndJsonLogsParse) {
                                     std::string("wrong-canary-password-99")}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "secret in log: " << secret;
   }
-  (void)audit;
   int lines = 0;
   std::istringstream in(log);
   for (std::string line; std::getline(in, line);) {
