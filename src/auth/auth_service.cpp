@@ -234,7 +234,7 @@ Result<std::vector<store::Membership>> AuthService::visible_tenants(const Princi
       for (;;) {
         auto page = tenants.list(after, 500);
         if (!page) return fail(page.error());
-        for (auto& t : page->items) out.push_back({t.id, t.name, Role::kOwner});
+        for (auto& t : page->items) out.push_back({t.id, t.name, Role::kOwner, t.created_at});
         if (!page->next_cursor) break;
         after = *page->next_cursor;
       }
@@ -243,7 +243,7 @@ Result<std::vector<store::Membership>> AuthService::visible_tenants(const Princi
     for (const auto& [id, role] : principal.tenants) {
       auto t = tenants.find(id);
       if (!t) return fail(t.error());
-      if (*t) out.push_back({id, (*t)->name, role});
+      if (*t) out.push_back({id, (*t)->name, role, (*t)->created_at});
     }
     return out;
   });

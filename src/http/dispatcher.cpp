@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "compression.hpp"
 #include "epcfleet/crypto/primitives.hpp"
 #include "epcfleet/logging/log.hpp"
 #include "epcfleet/metrics/registry.hpp"
@@ -178,6 +179,7 @@ Response Dispatcher::dispatch(Request& request) {
   if (route_label != "static" && !response.header("cache-control")) {
     response.set_header("cache-control", "no-store");
   }
+  if (request.method != Method::kHead) detail::maybe_compress(request, response);
   const double seconds = store::monotonic_seconds() - started;
   observe(route_label, request.method, response.status, seconds);
   log::info("http.request", {{"rid", request.request_id},

@@ -115,13 +115,14 @@ Result<std::int64_t> UserRepository::count_with_role(const std::string& tenant_i
 
 Result<std::vector<Membership>> UserRepository::memberships_of(const std::string& user_id) {
   auto rows = conn_.query(
-      "SELECT t.id, t.name, m.role FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE "
+      "SELECT t.id, t.name, m.role, t.created_at FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE "
       "m.user_id = ? ORDER BY t.id",
       {user_id});
   if (!rows) return fail(rows.error());
   std::vector<Membership> out;
   for (const auto& r : rows->rows) {
-    out.push_back(Membership{r.text(0), r.text(1), parse_role(r.text(2)).value_or(Role::kViewer)});
+    out.push_back(Membership{r.text(0), r.text(1), parse_role(r.text(2)).value_or(Role::kViewer),
+                                r.integer(3)});
   }
   return out;
 }

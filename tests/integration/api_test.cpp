@@ -209,6 +209,22 @@ TEST_P(ApiTest, OpenApiDocumentDescribesEveryRouteTheServerAnswers) {
   EXPECT_GE(operations, 18);
 }
 
+TEST_P(ApiTest, LargeJsonAnswersAreGzippedForClientsThatAsk) {
+  auto plain = server_->client().get("/api/v1/openapi.json");
+  ASSERT_EQ(plain.status, 200);
+  EXPECT_FALSE(plain.header("content-encoding").has_value());
+  auto c = server_->client();
+  c.set_header("Accept-Encoding", "gzip, deflate");
+  auto zipped = c.get("/api/v1/openapi.json");
+  ASSERT_EQ(zipped.status, 200);
+  EXPECT_EQ(zipped.header("content-encoding"), "gzip");
+  EXPECT_EQ(zipped.header("vary"), "Accept-Encoding");
+  ASSERT_GE(zipped.body.size(), 2u);
+  EXPECT_EQ(static_cast<unsigned char>(zipped.body[0]), 0x1f);
+  EXPECT_EQ(static_cast<unsigned char>(zipped.body[1]), 0x8b);
+  EXPECT_LT(zipped.body.size() * 3, plain.body.size()) << "JSON compresses well";
+}
+
 TEST_P(ApiTest, ReadinessAndMetrics) {
   auto c = server_->client();
   EXPECT_EQ(c.get("/readyz").status, 200);

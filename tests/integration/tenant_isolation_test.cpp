@@ -103,6 +103,7 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
   auto listed = parse(intruder.get("/api/v1/tenants"));
   ASSERT_EQ(listed["items"].size(), 1u);
   EXPECT_EQ(listed["items"][0]["id"], "umbrella");
+  EXPECT_TRUE(listed["items"][0]["created_at"].is_string()) << listed.dump();
   // An unknown tenant and another's tenant answer alike.
   auto other = intruder.get("/api/v1/tenants/acme");
   auto missing = intruder.get("/api/v1/tenants/nonexistent");

@@ -44,6 +44,7 @@ struct Membership {
   std::string tenant_id;
   std::string tenant_name;
   Role role = Role::kViewer;
+  TimestampMs tenant_created_at = 0;
 };
 
 struct ApiToken {
