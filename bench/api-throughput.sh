@@ -17,13 +17,13 @@ free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0)
 echo "bench-admin-password-1" > "$work/pw"
 "$bin" init --data-dir "$work/data" --admin-password-file "$work/pw" >/dev/null
 
-run_server() {  # $1 = extra flag (--http or nothing); prints the base URL
+run_server() {  # $1 = extra flag (--http or nothing); sets BASE
   local port; port="$(free_port)"
   "$bin" serve --data-dir "$work/data" --listen "127.0.0.1:$port" $1 >"$work/server-$port.log" 2>&1 &
   pids+=($!)
   local scheme=https; [[ "$1" == "--http" ]] && scheme=http
   for _ in $(seq 1 100); do curl -sk "$scheme://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
-  echo "$scheme://127.0.0.1:$port"
+  BASE="$scheme://127.0.0.1:$port"
 }
 
 measure() {  # $1 label, $2 url, $3 optional bearer token
@@ -38,14 +38,15 @@ measure() {  # $1 label, $2 url, $3 optional bearer token
   p50="$(awk '$1=="50%" {print $2}' <<<"$out")"
   p99="$(awk '$1=="99%" {print $2}' <<<"$out")"
   errors="$(awk '/Non-2xx/ {print $5}' <<<"$out")"
-  printf '| %-44s | %10s | %8s | %8s | %6s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
+  printf '| %-48s | %10s | %8s | %8s | %7s |\n' "$1" "$rps" "$p50" "$p99" "${errors:-0}"
 }
 
 echo "wrk -t2 -c$connections -d$duration on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
-printf '| %-44s | %10s | %8s | %8s | %6s |\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
-printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..46})" "------------" "----------" "----------" "--------"
+printf '| %-48s | %10s | %8s | %8s | %7s |\n' "endpoint" "req/s" "p50" "p99" "non-2xx"
+printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..50})" "------------" "----------" "----------" "---------"
 for mode in "" "--http"; do
-  base="$(run_server "$mode")"
+  run_server "$mode"
+  base="$BASE"
   token="$(curl -sk "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
            -d '{"username":"admin","password":"bench-admin-password-1"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')"
   curl -sk "$base/api/v1/tenants" -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \

@@ -58,7 +58,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   auth::AuthOptions auth_options;
   auth_options.session_ttl_s = *ttl * 3600;
   auth::AuthService auth(*db, hub, auth_options);
-  auth::UserService users(*db, hub);
+  auth::UserService users(*db, hub, auth.hasher());
   auth::TokenService tokens(*db, hub);
   tenants::TenantService tenants(*db, hub);
 
@@ -102,7 +102,15 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   std::cout << "epcfleetd " << EPCFLEET_VERSION << " serving on " << url
             << (static_files.available() ? "  (dashboard: log in at " + url + ")" : "") << std::endl;
   auth.sweep_expired_sessions();
-  server.run([&auth] { auth.sweep_expired_sessions(); });
+  server.run([&auth, &hub] {
+    auth.sweep_expired_sessions();
+    // Open WebSockets follow revocations, removals and role changes within a minute.
+    hub.refresh([&auth](const auth::Principal& p) -> std::optional<auth::Principal> {
+      auto fresh = auth.authenticate_hash(p.credential_hash, p.kind);
+      if (!fresh) return std::nullopt;
+      return std::move(*fresh);
+    });
+  });
   return 0;
 }
 

@@ -8,7 +8,8 @@
 namespace epcfleet::api {
 namespace {
 
-constexpr std::size_t kCsvMaxRecords = 1'000'000;
+// An export is built in memory: bounded so that one request cannot take the server's memory.
+constexpr std::size_t kCsvMaxRecords = 100'000;
 
 Result<store::AuditFilter> filter_from(const http::Request& req) {
   store::AuditFilter f;

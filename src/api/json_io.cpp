@@ -4,6 +4,7 @@
 
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/crypto/primitives.hpp"
+#include "epcfleet/logging/log.hpp"
 
 namespace epcfleet::api {
 
@@ -80,6 +81,7 @@ http::Response reply(int status, const json& body) {
 http::Response reply_error(const http::Context& ctx, const Error& error) {
   const int status = http::status_for(error.code);
   if (status >= 500) {
+    log::error("api.error", {{"rid", ctx.request.request_id}, {"detail", error.message}});
     return http::Response::error(status, to_string(error.code),
                                  "internal error; the request id is in the server log",
                                  ctx.request.request_id);

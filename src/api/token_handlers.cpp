@@ -62,7 +62,7 @@ void register_token_routes(http::Router& router, const Services& s) {
     auto days = optional_integer(*body, "expires_in_days");
     if (!days) return reply_error(ctx, days.error());
     auth::NewToken request{*name, *role, days->value_or(90)};
-    auto created = tokens->create(ctx.tenant(), request, *ctx.role, ctx.actor);
+    auto created = tokens->create(ctx.tenant(), request, *ctx.role, ctx.principal->user_id, ctx.actor);
     if (!created) return reply_error(ctx, created.error());
     json body_out = token_json(created->token);
     body_out["token"] = created->secret;

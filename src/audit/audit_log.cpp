@@ -104,7 +104,8 @@ std::string to_csv(const store::AuditRecord& r) {
 }
 
 void publish(EventPublisher& publisher, const store::AuditRecord& record) {
-  publisher.publish(Event{record.tenant_id, "audit", to_json(record)});
+  // Same rule as GET …/audit: operators and owners read the audit log, viewers do not.
+  publisher.publish(Event{record.tenant_id, "audit", to_json(record), Role::kOperator});
 }
 
 Result<VerifyReport> verify(store::Database& db) {

@@ -14,17 +14,6 @@ namespace {
 // Seconds between last_used_at updates of an API token: not a write per request.
 constexpr TimestampMs kTouchIntervalMs = 60'000;
 
-class SlotGuard {
-public:
-  explicit SlotGuard(std::counting_semaphore<64>& s) : s_(s) { s_.acquire(); }
-  ~SlotGuard() { s_.release(); }
-  SlotGuard(const SlotGuard&) = delete;
-  SlotGuard& operator=(const SlotGuard&) = delete;
-
-private:
-  std::counting_semaphore<64>& s_;
-};
-
 Result<Principal> load_user_principal(store::Connection& conn, const std::string& user_id,
                                       CredentialKind kind) {
   store::UserRepository users(conn);
@@ -60,18 +49,7 @@ AuthService::AuthService(std::shared_ptr<store::Database> db, EventPublisher& ev
       events_(events),
       options_(options),
       throttle_(options.throttle),
-      hash_slots_(std::make_unique<std::counting_semaphore<64>>(
-          std::clamp(options.max_concurrent_hashes, 1, 64))) {}
-
-Result<std::string> AuthService::hash_password_bounded(const std::string& password) {
-  SlotGuard slot(*hash_slots_);
-  return crypto::hash_password(password);
-}
-
-bool AuthService::verify_password_bounded(const std::string& hash, const std::string& password) {
-  SlotGuard slot(*hash_slots_);
-  return crypto::verify_password(hash, password);
-}
+      hasher_(options.max_concurrent_hashes) {}
 
 tl::expected<LoginResult, LoginError> AuthService::login(const LoginRequest& request,
                                                          const Actor& actor) {
@@ -95,7 +73,9 @@ tl::expected<LoginResult, LoginError> AuthService::login(const LoginRequest& req
   if (!user) return unexpected(user.error().code, user.error().message);
   // Verify against a decoy hash for unknown users so that timing does not reveal which exist.
   const std::string& hash = *user ? (*user)->password_hash : crypto::decoy_password_hash();
-  const bool valid = verify_password_bounded(hash, request.password) && user->has_value();
+  auto matches = hasher_.verify(hash, request.password);
+  if (!matches) return unexpected(matches.error().code, matches.error().message);
+  const bool valid = *matches && user->has_value();
   if (!valid) {
     throttle_.record_failure(request.username, actor.source);
     // The attempted name is recorded only when it is a real user: people type passwords into
@@ -160,48 +140,79 @@ Status AuthService::logout(const std::string& session_token, const Actor& actor)
 }
 
 Result<Principal> AuthService::authenticate(const std::string& credential, bool from_cookie) {
-  const TimestampMs now = now_ms();
   const std::string hash = crypto::sha256_hex(credential);
-  if (credential.rfind(kSessionPrefix, 0) == 0) {
-    return db_->read([&](store::Connection& c) -> Result<Principal> {
-      auto session = store::SessionRepository(c).find(hash);
-      if (!session) return fail(session.error());
-      if (!*session || (*session)->expires_at <= now) {
-        return fail(ErrorCode::kUnauthenticated, "session expired or unknown; log in again");
-      }
-      // A cookie session must arrive as a cookie (its CSRF token guards it) and vice versa.
-      if (from_cookie != (*session)->csrf_hash.has_value()) {
-        return fail(ErrorCode::kUnauthenticated, "session used through the wrong channel");
-      }
-      auto p = load_user_principal(
-          c, (*session)->user_id,
-          from_cookie ? CredentialKind::kCookieSession : CredentialKind::kSession);
-      if (!p) return p;
-      p->csrf_hash = (*session)->csrf_hash;
-      p->expires_at = (*session)->expires_at;
-      return p;
-    });
-  }
-  if (credential.rfind(kApiTokenPrefix, 0) == 0 && !from_cookie) {
-    auto token = db_->read([&](store::Connection& c) {
-      return store::TokenRepository(c).find_by_hash(hash);
-    });
+  if (credential.rfind(kSessionPrefix, 0) == 0) return session_principal(hash, from_cookie);
+  if (credential.rfind(kApiTokenPrefix, 0) == 0 && !from_cookie) return token_principal(hash);
+  return fail(ErrorCode::kUnauthenticated, "credential not recognized");
+}
+
+Result<Principal> AuthService::authenticate_hash(const std::string& credential_hash,
+                                                 CredentialKind kind) {
+  if (kind == CredentialKind::kApiToken) return token_principal(credential_hash);
+  return session_principal(credential_hash, kind == CredentialKind::kCookieSession);
+}
+
+Result<Principal> AuthService::session_principal(const std::string& hash, bool from_cookie) {
+  const TimestampMs now = now_ms();
+  return db_->read([&](store::Connection& c) -> Result<Principal> {
+    auto session = store::SessionRepository(c).find(hash);
+    if (!session) return fail(session.error());
+    if (!*session || (*session)->expires_at <= now) {
+      return fail(ErrorCode::kUnauthenticated, "session expired or unknown; log in again");
+    }
+    // A cookie session must arrive as a cookie (its CSRF token guards it) and vice versa.
+    if (from_cookie != (*session)->csrf_hash.has_value()) {
+      return fail(ErrorCode::kUnauthenticated, "session used through the wrong channel");
+    }
+    auto p = load_user_principal(
+        c, (*session)->user_id, from_cookie ? CredentialKind::kCookieSession : CredentialKind::kSession);
+    if (!p) return p;
+    p->csrf_hash = (*session)->csrf_hash;
+    p->expires_at = (*session)->expires_at;
+    p->credential_hash = hash;
+    return p;
+  });
+}
+
+Result<Principal> AuthService::token_principal(const std::string& hash) {
+  const TimestampMs now = now_ms();
+  std::string touch_id;  // a token whose last_used_at is due an update
+  auto resolved = db_->read([&](store::Connection& c) -> Result<Principal> {
+    auto token = store::TokenRepository(c).find_by_hash(hash);
     if (!token) return fail(token.error());
     if (!*token || (*token)->expires_at <= now) {
       return fail(ErrorCode::kUnauthenticated, "API token expired, revoked or unknown");
     }
     const auto& t = **token;
-    if (!t.last_used_at || now - *t.last_used_at > kTouchIntervalMs) {
-      (void)db_->write([&](store::Connection& c) { return store::TokenRepository(c).touch(t.id, now); });
+    // A token never carries more than its creator has now: demoting or removing the creator
+    // narrows or ends their tokens.
+    Role effective = t.role;
+    if (t.created_by_user_id) {
+      store::UserRepository users(c);
+      auto creator = users.find_by_id(*t.created_by_user_id);
+      if (!creator) return fail(creator.error());
+      if (!*creator) return fail(ErrorCode::kUnauthenticated, "API token's creator no longer exists");
+      if (!(*creator)->platform_admin) {
+        auto role = users.role_in(t.tenant_id, *t.created_by_user_id);
+        if (!role) return fail(role.error());
+        if (!*role) return fail(ErrorCode::kUnauthenticated, "API token's creator left the tenant");
+        if (!role_at_least(**role, effective)) effective = **role;
+      }
     }
     Principal p;
     p.kind = CredentialKind::kApiToken;
+    p.user_id = t.created_by_user_id.value_or("");
     p.name = "token:" + t.id;
-    p.tenants[t.tenant_id] = t.role;
+    p.tenants[t.tenant_id] = effective;
     p.expires_at = t.expires_at;
+    p.credential_hash = hash;
+    if (!t.last_used_at || now - *t.last_used_at > kTouchIntervalMs) touch_id = t.id;
     return p;
+  });
+  if (resolved && !touch_id.empty()) {
+    (void)db_->write([&](store::Connection& c) { return store::TokenRepository(c).touch(touch_id, now); });
   }
-  return fail(ErrorCode::kUnauthenticated, "credential not recognized");
+  return resolved;
 }
 
 bool AuthService::csrf_matches(const Principal& principal, const std::string& header_value) {
@@ -252,7 +263,7 @@ Result<std::vector<store::Membership>> AuthService::visible_tenants(const Princi
 Status AuthService::create_platform_admin(const std::string& username, const std::string& password,
                                           const Actor& actor) {
   if (auto s = validate_password(password); !s) return s;
-  auto hash = hash_password_bounded(password);
+  auto hash = hasher_.hash(password);
   if (!hash) return fail(hash.error());
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
     store::User u;

@@ -23,10 +23,17 @@ void LoginThrottle::record_failure(const std::string& username, const std::strin
   by_user_[username].push_back(now);
   by_source_[source].push_back(now);
   // Bound memory under a spray of random usernames: forget idle entries now and then.
-  if (by_user_.size() > 100000) {
-    std::erase_if(by_user_, [&](auto& kv) {
-      return kv.second.empty() || now - kv.second.back() >= limits_.window;
-    });
+  const auto idle = [&](auto& kv) {
+    return kv.second.empty() || now - kv.second.back() >= limits_.window;
+  };
+  // Amortized: prune only when a map has doubled since the last pruning.
+  if (by_user_.size() > prune_user_at_) {
+    std::erase_if(by_user_, idle);
+    prune_user_at_ = std::max<std::size_t>(1024, by_user_.size() * 2);
+  }
+  if (by_source_.size() > prune_source_at_) {
+    std::erase_if(by_source_, idle);
+    prune_source_at_ = std::max<std::size_t>(1024, by_source_.size() * 2);
   }
 }
 

@@ -16,7 +16,8 @@ Result<store::Page<store::ApiToken>> TokenService::list(const std::string& tenan
 }
 
 Result<CreatedToken> TokenService::create(const std::string& tenant_id, const NewToken& request,
-                                          Role caller_role, const Actor& actor) {
+                                          Role caller_role,
+                                          const std::string& creator_user_id, const Actor& actor) {
   if (auto s = validate_display_name("name", request.name); !s) return fail(s.error());
   if (!role_at_least(caller_role, request.role)) {
     return fail(ErrorCode::kForbidden, "a token cannot have more rights than its creator (" +
@@ -34,6 +35,7 @@ Result<CreatedToken> TokenService::create(const std::string& tenant_id, const Ne
   t.role = request.role;
   t.token_hash = crypto::sha256_hex(created.secret);
   t.created_by = actor.name;
+  if (!creator_user_id.empty()) t.created_by_user_id = creator_user_id;
   t.created_at = now_ms();
   t.expires_at = t.created_at + request.expires_in_days * 86'400'000;
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {

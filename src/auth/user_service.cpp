@@ -2,7 +2,6 @@
 
 #include "epcfleet/audit/audit_log.hpp"
 #include "epcfleet/core/identifiers.hpp"
-#include "epcfleet/crypto/password.hpp"
 #include "epcfleet/crypto/primitives.hpp"
 #include "epcfleet/store/token_repository.hpp"
 #include "epcfleet/store/user_repository.hpp"
@@ -39,7 +38,7 @@ Result<store::Member> UserService::create(const std::string& tenant_id, const Ne
   if (auto s = validate_username(user.username); !s) return fail(s.error());
   if (auto s = validate_password(user.password); !s) return fail(s.error());
   // Hash outside the transaction: it takes a third of a second and must not hold the write lock.
-  auto hash = crypto::hash_password(user.password);
+  auto hash = hasher_.hash(user.password);
   if (!hash) return fail(hash.error());
   store::AuditRecord record;
   auto member = db_->write([&](store::Connection& c) -> Result<store::Member> {
@@ -76,7 +75,7 @@ Result<store::Member> UserService::update(const std::string& tenant_id, const st
   std::optional<std::string> hash;
   if (change.password) {
     if (auto s = validate_password(*change.password); !s) return fail(s.error());
-    auto h = crypto::hash_password(*change.password);
+    auto h = hasher_.hash(*change.password);
     if (!h) return fail(h.error());
     hash = *h;
   }
@@ -84,6 +83,7 @@ Result<store::Member> UserService::update(const std::string& tenant_id, const st
   auto member = db_->write([&](store::Connection& c) -> Result<store::Member> {
     records.clear();
     store::UserRepository users(c);
+    if (auto l = users.lock_tenant(tenant_id); !l) return fail(l.error());
     auto m = users.member(tenant_id, username);
     if (!m) return fail(m.error());
     if (!*m) return fail(user_not_found(username));
@@ -128,6 +128,7 @@ Status UserService::remove(const std::string& tenant_id, const std::string& user
   store::AuditRecord record;
   auto done = db_->write([&](store::Connection& c) -> Status {
     store::UserRepository users(c);
+    if (auto l = users.lock_tenant(tenant_id); !l) return l;
     auto m = users.member(tenant_id, username);
     if (!m) return fail(m.error());
     if (!*m) return fail(user_not_found(username));

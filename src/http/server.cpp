@@ -49,23 +49,37 @@ constexpr auto kReadTimeout = std::chrono::seconds(60);
 constexpr auto kWriteTimeout = std::chrono::seconds(60);
 constexpr std::uint64_t kMaxDiscardBytes = 64ull << 20;
 
-bool can_see(const auth::Principal& p, const std::optional<std::string>& tenant) {
+bool can_see(const auth::Principal& p, const Event& event) {
   if (p.platform_admin) return true;
-  return tenant && p.tenants.count(*tenant) != 0;
+  if (!event.tenant_id) return false;
+  const auto it = p.tenants.find(*event.tenant_id);
+  return it != p.tenants.end() && role_at_least(it->second, event.min_role);
 }
 
-// One live-event subscriber (a WebSocket connection).
+// One live-event subscriber (a WebSocket connection). Its principal is re-checked every minute
+// (EventHub::refresh), so a revoked session, a removed user or a narrowed role takes effect on
+// open connections too.
 class Subscriber {
 public:
-  explicit Subscriber(auth::Principal principal) : principal_(std::move(principal)) {}
+  explicit Subscriber(auth::Principal principal)
+      : principal_(std::make_shared<const auth::Principal>(std::move(principal))) {}
   virtual ~Subscriber() = default;
   Subscriber(const Subscriber&) = delete;
   Subscriber& operator=(const Subscriber&) = delete;
   virtual void deliver(std::shared_ptr<const std::string> message) = 0;
-  const auth::Principal& principal() const { return principal_; }
+  virtual void end() = 0;  // closes the connection
+  std::shared_ptr<const auth::Principal> principal() const {
+    std::lock_guard lock(mutex_);
+    return principal_;
+  }
+  void update(auth::Principal p) {
+    std::lock_guard lock(mutex_);
+    principal_ = std::make_shared<const auth::Principal>(std::move(p));
+  }
 
 private:
-  auth::Principal principal_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const auth::Principal> principal_;
 };
 
 }  // namespace
@@ -84,6 +98,14 @@ struct EventHub::Impl {
     std::lock_guard lock(mutex);
     subscribers.erase(id);
   }
+  std::vector<std::shared_ptr<Subscriber>> live() const {
+    std::vector<std::shared_ptr<Subscriber>> out;
+    std::lock_guard lock(mutex);
+    for (const auto& [id, weak] : subscribers) {
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    }
+    return out;
+  }
 };
 
 EventHub::EventHub() : impl_(std::make_unique<Impl>()) {}
@@ -94,17 +116,20 @@ void EventHub::publish(const Event& event) {
       "{\"type\":\"" + event.type + "\",\"tenant\":" +
       (event.tenant_id ? "\"" + *event.tenant_id + "\"" : std::string("null")) +
       ",\"data\":" + event.data_json + "}");
-  std::vector<std::shared_ptr<Subscriber>> targets;
-  {
-    std::lock_guard lock(impl_->mutex);
-    for (const auto& [id, weak] : impl_->subscribers) {
-      if (auto s = weak.lock(); s && can_see(s->principal(), event.tenant_id)) targets.push_back(s);
-    }
+  for (auto& s : impl_->live()) {
+    if (can_see(*s->principal(), event)) s->deliver(message);
   }
-  for (auto& t : targets) t->deliver(message);
   static auto& published = metrics::default_registry().counter(
       "epcfleet_events_published_total", "Live events published to WebSocket subscribers.");
   published.inc();
+}
+
+void EventHub::refresh(const std::function<std::optional<auth::Principal>(const auth::Principal&)>& check) {
+  for (auto& s : impl_->live()) {
+    auto fresh = check(*s->principal());
+    if (fresh) s->update(std::move(*fresh));
+    else s->end();
+  }
 }
 
 std::size_t EventHub::subscribers() const {
@@ -128,64 +153,86 @@ public:
                });
   }
 
-  asio::awaitable<void> run(BeastRequest request) {
+  void end() override {
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->hard_close(); });
+  }
+
+  // The handshake; events are accepted for delivery only once it succeeded.
+  asio::awaitable<bool> accept(BeastRequest request) {
     beast::get_lowest_layer(ws_).expires_never();
-    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+    // Browsers never ping: without our pings an idle dashboard would be cut after 5 minutes.
+    timeouts.keep_alive_pings = true;
+    ws_.set_option(timeouts);
     ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
       res.set(bhttp::field::server, "epcfleetd");
     }));
     ws_.read_message_max(64 * 1024);
     auto [accept_ec] = co_await ws_.async_accept(request, kTuple);
-    if (accept_ec) co_return;
+    if (accept_ec) co_return false;
     ws_.text(true);
+    open_ = true;
+    co_return true;
+  }
+
+  // Clients send nothing we act on; reading keeps pings/pongs and the close handshake going.
+  asio::awaitable<void> read_until_closed() {
     beast::flat_buffer buffer;
-    // Clients send nothing we act on; reading keeps pings/pongs and the close handshake going.
     for (;;) {
       auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
       if (ec) break;
       buffer.consume(n);
     }
     closed_ = true;
-    queue_.clear();
+    queue_.clear();  // safe: a write in flight holds its own reference to its message
   }
 
 private:
   void enqueue(std::shared_ptr<const std::string> message) {
-    if (closed_) return;
-    const auto& p = principal();
-    if (p.expires_at != 0 && p.expires_at <= now_ms()) {
-      close(websocket::close_code::policy_error);
+    if (closed_ || !open_) return;
+    const auto p = principal();
+    if (p->expires_at != 0 && p->expires_at <= now_ms()) {
+      hard_close();
       return;
     }
     if (queue_.size() >= kMaxQueuedEvents) {  // a consumer this slow is dropped, not buffered forever
-      close(websocket::close_code::try_again_later);
+      hard_close();
       return;
     }
     queue_.push_back(std::move(message));
-    if (queue_.size() == 1) write_next();
+    if (!writing_) write_next();
   }
 
   void write_next() {
-    ws_.async_write(asio::buffer(*queue_.front()),
-                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+    auto message = std::move(queue_.front());
+    queue_.pop_front();
+    writing_ = true;
+    const auto* text = message.get();
+    ws_.async_write(asio::buffer(*text),
+                    [self = this->shared_from_this(), message](beast::error_code ec, std::size_t) {
+                      self->writing_ = false;
                       if (ec) {
                         self->closed_ = true;
                         self->queue_.clear();
                         return;
                       }
-                      if (!self->queue_.empty()) self->queue_.pop_front();
-                      if (!self->queue_.empty()) self->write_next();
+                      if (!self->closed_ && !self->queue_.empty()) self->write_next();
                     });
   }
 
-  void close(websocket::close_code code) {
+  // Cuts the TCP connection: pending reads and writes complete with an error and the session's
+  // coroutine ends. Used for slow consumers and revoked callers, who get no close handshake.
+  void hard_close() {
     closed_ = true;
     queue_.clear();
-    ws_.async_close(code, [self = this->shared_from_this()](beast::error_code) {});
+    beast::error_code ignored;
+    beast::get_lowest_layer(ws_).socket().close(ignored);
   }
 
   websocket::stream<Stream> ws_;
   std::deque<std::shared_ptr<const std::string>> queue_;
+  bool open_ = false;
+  bool writing_ = false;
   bool closed_ = false;
 };
 
@@ -302,7 +349,13 @@ struct Server::Impl {
   asio::awaitable<void> upgrade(Stream stream, BeastRequest request, std::string source) {
     Request req = to_request(request, source);
     Result<auth::Principal> principal = fail(ErrorCode::kInternal, "not run");
-    std::function<void()> job = [&] { principal = dispatcher.authenticate_upgrade(req); };
+    std::function<void()> job = [&] {
+      try {
+        principal = dispatcher.authenticate_upgrade(req);
+      } catch (const std::exception& e) {
+        log::error("ws.exception", {{"what", e.what()}});
+      }
+    };
     co_await detail::async_run_on(workers, job, use_awaitable);
     if (!principal) {
       Response r = Response::error(principal.error().code == ErrorCode::kForbidden ? 403 : 401,
@@ -311,11 +364,13 @@ struct Server::Impl {
       co_return;
     }
     auto session = std::make_shared<WebSocketSession<Stream>>(std::move(stream), std::move(*principal));
+    if (!co_await session->accept(std::move(request))) co_return;
     const auto id = hub.impl().add(session);
-    log::info("ws.open", {{"source", source}, {"actor", session->principal().name}});
-    co_await session->run(std::move(request));
+    const std::string actor = session->principal()->name;
+    log::info("ws.open", {{"source", source}, {"actor", actor}});
+    co_await session->read_until_closed();
     hub.impl().remove(id);
-    log::info("ws.close", {{"source", source}, {"actor", session->principal().name}});
+    log::info("ws.close", {{"source", source}, {"actor", actor}});
   }
 
   Response too_large() const {
@@ -401,9 +456,15 @@ struct Server::Impl {
       }
       BeastRequest breq = parser.release();
       Request req = to_request(breq, source);
-      Response response;
+      Response response = Response::error(500, "internal", "internal error", "");
       ++in_flight;
-      std::function<void()> job = [&] { response = dispatcher.dispatch(req); };
+      std::function<void()> job = [&] {
+        try {
+          response = dispatcher.dispatch(req);
+        } catch (const std::exception& e) {  // dispatch catches handler errors; this is the rest
+          log::error("http.exception", {{"what", e.what()}});
+        }
+      };
       co_await detail::async_run_on(workers, job, use_awaitable);
       const bool keep_alive = breq.keep_alive() && !draining.load();
       const bool written = co_await write_response(stream, response, keep_alive, breq.version(),
@@ -422,6 +483,7 @@ struct Server::Impl {
       stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     }
     --connections;
+    release(source);
   }
 
   asio::awaitable<void> tls_session(tcp::socket socket, std::string source) {
@@ -439,6 +501,7 @@ struct Server::Impl {
       }
     }
     --connections;
+    release(source);
   }
 
   asio::awaitable<void> accept_loop() {
@@ -447,13 +510,24 @@ struct Server::Impl {
       auto [ec] = co_await acceptor.async_accept(socket, kTuple);
       if (ec) {
         if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+        // Out of file descriptors (or similar): back off instead of spinning on the error.
         log::warn("http.accept_failed", {{"error", ec.message()}});
+        asio::steady_timer pause(ioc, std::chrono::milliseconds(100));
+        co_await pause.async_wait(kTuple);
         continue;
       }
       beast::error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       const auto remote = socket.remote_endpoint(ignored);
       std::string source = ignored ? "unknown" : remote.address().to_string();
+      if (!admit(source)) {
+        static auto& refused = metrics::default_registry().counter(
+            "epcfleet_http_connections_refused_total",
+            "Connections closed at once because a connection limit was reached.");
+        refused.inc();
+        socket.close(ignored);
+        continue;
+      }
       auto ex = socket.get_executor();
       if (options.tls) {
         asio::co_spawn(ex, tls_session(std::move(socket), std::move(source)), asio::detached);
@@ -461,6 +535,24 @@ struct Server::Impl {
         asio::co_spawn(ex, plain_session(std::move(socket), std::move(source)), asio::detached);
       }
     }
+  }
+
+  // Connection limits, overall and per client address (one client cannot take every slot).
+  std::mutex admission_mutex;
+  std::map<std::string, int> per_source;
+
+  bool admit(const std::string& source) {
+    std::lock_guard lock(admission_mutex);
+    if (connections.load() >= options.max_connections) return false;
+    auto& n = per_source[source];
+    if (n >= options.max_connections_per_source) return false;
+    ++n;
+    return true;
+  }
+  void release(const std::string& source) {
+    std::lock_guard lock(admission_mutex);
+    auto it = per_source.find(source);
+    if (it != per_source.end() && --it->second <= 0) per_source.erase(it);
   }
 
   void reload_tls() {
@@ -511,7 +603,15 @@ struct Server::Impl {
     housekeeping.expires_after(std::chrono::seconds(60));
     housekeeping.async_wait([this](beast::error_code ec) {
       if (ec || draining) return;
-      if (every_minute) asio::post(workers, every_minute);
+      if (every_minute) {
+        asio::post(workers, [job = every_minute] {
+          try {
+            job();
+          } catch (const std::exception& e) {
+            log::error("housekeeping.exception", {{"what", e.what()}});
+          }
+        });
+      }
       schedule_housekeeping();
     });
   }

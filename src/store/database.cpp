@@ -175,20 +175,22 @@ void Database::observe(bool write, double seconds, bool ok) {
 }
 
 Status Database::migrate() {
-  auto lease = acquire();
-  if (!lease) return fail(lease.error());
-  if (auto s = (*lease)->execute_script(
-          "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
-          "NULL, applied_at BIGINT NOT NULL)");
-      !s) {
-    return s;
-  }
+  // On PostgreSQL several nodes may start at once: every step runs under one advisory lock.
+  auto lock = [](Connection& c) -> Status {
+    if (c.dialect() != Dialect::kPostgres) return ok();
+    if (auto l = c.execute("SELECT pg_advisory_xact_lock(7231001)"); !l) return fail(l.error());
+    return ok();
+  };
+  auto created = write([&](Connection& c) -> Status {
+    if (auto l = lock(c); !l) return l;
+    return c.execute_script(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT "
+        "NULL, applied_at BIGINT NOT NULL)");
+  });
+  if (!created) return created;
   for (const auto& m : migrations()) {
     auto applied = write([&](Connection& c) -> Result<bool> {
-      // On PostgreSQL several nodes may start at once: serialize migrations on a lock.
-      if (c.dialect() == Dialect::kPostgres) {
-        if (auto l = c.execute("SELECT pg_advisory_xact_lock(7231001)"); !l) return fail(l.error());
-      }
+      if (auto l = lock(c); !l) return fail(l.error());
       auto exists = c.query_one("SELECT version FROM schema_migrations WHERE version = ?",
                                 {m.version});
       if (!exists) return fail(exists.error());

@@ -72,6 +72,13 @@ CREATE TABLE secrets (
 );
 CREATE INDEX secrets_tenant ON secrets(tenant_id);
 )sql"},
+      {2, "tenant tombstones and token creators", R"sql(
+CREATE TABLE deleted_tenants (
+  id TEXT PRIMARY KEY,
+  deleted_at BIGINT NOT NULL
+);
+ALTER TABLE api_tokens ADD COLUMN created_by_user_id TEXT;
+)sql"},
   };
   return list;
 }

@@ -2,6 +2,7 @@
 // $n. Serialization failures and deadlocks are reported as retryable.
 #include <libpq-fe.h>
 
+#include <cstdio>
 #include <string>
 
 #include "drivers.hpp"
@@ -13,6 +14,13 @@ struct ResultDeleter {
   void operator()(PGresult* r) const { PQclear(r); }
 };
 using PgResult = std::unique_ptr<PGresult, ResultDeleter>;
+
+// Full precision: std::to_string keeps only six decimals.
+std::string format_double(double v) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  return buf;
+}
 
 // Rewrites ? to $1, $2 … outside quoted strings and identifiers.
 std::string rewrite_placeholders(std::string_view sql) {
@@ -53,7 +61,7 @@ public:
       const auto& v = params[i].value();
       if (std::holds_alternative<std::monostate>(v)) continue;
       if (const auto* n = std::get_if<std::int64_t>(&v)) storage[i] = std::to_string(*n);
-      else if (const auto* d = std::get_if<double>(&v)) storage[i] = std::to_string(*d);
+      else if (const auto* d = std::get_if<double>(&v)) storage[i] = format_double(*d);
       else storage[i] = std::get<std::string>(v);
       values[i] = storage[i].c_str();
     }

@@ -67,6 +67,10 @@ public:
     if (rc != SQLITE_OK) {
       std::string m = message != nullptr ? message : sqlite3_errstr(rc);
       sqlite3_free(message);
+      const int primary = rc & 0xff;
+      if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+        return fail(ErrorCode::kUnavailable, "sqlite: " + m + " " + std::string(kRetryableMarker));
+      }
       return fail(ErrorCode::kInternal, "sqlite: " + m);
     }
     return ok();

@@ -34,10 +34,21 @@ Result<bool> TenantRepository::rename(const std::string& id, const std::string& 
   return *r > 0;
 }
 
-Result<bool> TenantRepository::remove(const std::string& id) {
+Result<bool> TenantRepository::remove(const std::string& id, TimestampMs at) {
   auto r = conn_.execute("DELETE FROM tenants WHERE id = ?", {id});
   if (!r) return fail(r.error());
-  return *r > 0;
+  if (*r == 0) return false;
+  if (auto s = conn_.execute("DELETE FROM secrets WHERE tenant_id = ?", {id}); !s) return fail(s.error());
+  if (auto t = conn_.execute("INSERT INTO deleted_tenants (id, deleted_at) VALUES (?, ?)", {id, at}); !t) {
+    return fail(t.error());
+  }
+  return true;
+}
+
+Result<bool> TenantRepository::was_deleted(const std::string& id) {
+  auto row = conn_.query_one("SELECT id FROM deleted_tenants WHERE id = ?", {id});
+  if (!row) return fail(row.error());
+  return row->has_value();
 }
 
 }  // namespace epcfleet::store

@@ -7,13 +7,13 @@ namespace {
 
 constexpr std::string_view kTokenColumns =
     "SELECT id, tenant_id, name, role, token_hash, created_by, created_at, expires_at, "
-    "last_used_at FROM api_tokens ";
+    "last_used_at, created_by_user_id FROM api_tokens ";
 
 ApiToken to_token(const Row& r) {
   return ApiToken{r.text(0),    r.text(1),    r.text(2),
                   parse_role(r.text(3)).value_or(Role::kViewer),
                   r.text(4),    r.text(5),    r.integer(6),
-                  r.integer(7), r.optional_integer(8)};
+                  r.integer(7), r.optional_integer(8), r.optional_text(9)};
 }
 
 Result<std::optional<ApiToken>> one_token(Connection& conn, std::string_view where,
@@ -38,9 +38,9 @@ Status as_status(const Result<std::int64_t>& r) {
 Status TokenRepository::insert(const ApiToken& t) {
   return as_status(conn_.execute(
       "INSERT INTO api_tokens (id, tenant_id, name, role, token_hash, created_by, created_at, "
-      "expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      "expires_at, created_by_user_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {t.id, t.tenant_id, t.name, std::string(to_string(t.role)), t.token_hash, t.created_by,
-       t.created_at, t.expires_at}));
+       t.created_at, t.expires_at, t.created_by_user_id}));
 }
 
 Result<std::optional<ApiToken>> TokenRepository::find_by_hash(const std::string& token_hash) {

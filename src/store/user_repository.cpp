@@ -113,6 +113,11 @@ Result<std::int64_t> UserRepository::count_with_role(const std::string& tenant_i
                {tenant_id, std::string(to_string(role))});
 }
 
+Status UserRepository::lock_tenant(const std::string& tenant_id) {
+  if (conn_.dialect() != Dialect::kPostgres) return ok();
+  return as_status(conn_.execute("SELECT id FROM tenants WHERE id = ? FOR UPDATE", {tenant_id}));
+}
+
 Result<std::vector<Membership>> UserRepository::memberships_of(const std::string& user_id) {
   auto rows = conn_.query(
       "SELECT t.id, t.name, m.role, t.created_at FROM memberships m JOIN tenants t ON t.id = m.tenant_id WHERE "

@@ -18,7 +18,14 @@ Result<store::Tenant> TenantService::create(const std::string& id, const std::st
   if (auto s = validate_display_name("name", name); !s) return fail(s.error());
   store::Tenant tenant{id, name, now_ms()};
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
-    if (auto s = store::TenantRepository(c).insert(tenant); !s) {
+    store::TenantRepository repo(c);
+    auto deleted = repo.was_deleted(id);
+    if (!deleted) return fail(deleted.error());
+    if (*deleted) {
+      return fail(ErrorCode::kConflict,
+                  "tenant id " + id + " belonged to a deleted tenant and is not given out again");
+    }
+    if (auto s = repo.insert(tenant); !s) {
       if (s.error().code == ErrorCode::kConflict) {
         return fail(ErrorCode::kConflict, "tenant " + id + " exists already");
       }
@@ -60,7 +67,7 @@ Result<store::Tenant> TenantService::rename(const std::string& id, const std::st
 
 Status TenantService::remove(const std::string& id, const Actor& actor) {
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
-    auto removed = store::TenantRepository(c).remove(id);
+    auto removed = store::TenantRepository(c).remove(id, now_ms());
     if (!removed) return fail(removed.error());
     if (!*removed) return fail(tenant_not_found(id));
     if (auto r = store::UserRepository(c).remove_orphans(); !r) return fail(r.error());

@@ -111,6 +111,18 @@ TEST_P(ApiTest, UsersTokensAndPagination) {
   EXPECT_EQ(admin_->get("/api/v1/tenants/acme/users/carol").status, 404);
 }
 
+TEST_P(ApiTest, ADeletedTenantsIdIsNeverGivenOutAgain) {
+  ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"gone","name":"Gone"})").status, 201);
+  ASSERT_EQ(admin_->post("/api/v1/tenants/gone/users", R"({"username":"gus","password":"gus-password-123","role":"owner"})").status, 201);
+  EXPECT_EQ(admin_->del("/api/v1/tenants/gone").status, 204);
+  EXPECT_EQ(admin_->get("/api/v1/tenants/gone").status, 404);
+  auto again = admin_->post("/api/v1/tenants", R"({"id":"gone","name":"Newcomer"})");
+  EXPECT_EQ(again.status, 409) << again.body;
+  EXPECT_NE(parse(again)["error"]["message"].get<std::string>().find("deleted"), std::string::npos);
+  auto login = server_->client().post("/api/v1/auth/login", R"({"username":"gus","password":"gus-password-123"})");
+  EXPECT_EQ(login.status, 401) << "a user left without any tenant is removed with it";
+}
+
 TEST_P(ApiTest, BadInputGetsAClearJsonErrorAndChangesNothing) {
   auto bad_json = admin_->post("/api/v1/tenants", "{not json");
   EXPECT_EQ(bad_json.status, 400);

@@ -146,8 +146,11 @@ class EventsTest(unittest.TestCase):
             s.call("POST", "/api/v1/tenants", {"id": tenant, "name": tenant}, cls.admin)
             s.call("POST", f"/api/v1/tenants/{tenant}/users",
                    {"username": user, "password": user + "-password-1", "role": "owner"}, cls.admin)
+        s.call("POST", "/api/v1/tenants/acme/users",
+               {"username": "vic", "password": "vic-password-12", "role": "viewer"}, cls.admin)
         cls.amy = s.login("amy", "amy-password-1")
         cls.uma = s.login("uma", "uma-password-1")
+        cls.vic = s.login("vic", "vic-password-12")
 
     @classmethod
     def tearDownClass(cls):
@@ -158,7 +161,9 @@ class EventsTest(unittest.TestCase):
         amy_ws = WebSocket(s.port, {"Authorization": "Bearer " + self.amy})
         uma_ws = WebSocket(s.port, {"Authorization": "Bearer " + self.uma})
         admin_ws = WebSocket(s.port, {"Authorization": "Bearer " + self.admin})
-        self.assertEqual(amy_ws.status, 101)
+        vic_ws = WebSocket(s.port, {"Authorization": "Bearer " + self.vic})
+        for ws in (amy_ws, uma_ws, admin_ws, vic_ws):
+            self.assertEqual(ws.status, 101)
         time.sleep(0.3)
         status, body, _ = s.call("POST", "/api/v1/tenants/acme/users",
                                  {"username": "newbie", "password": "newbie-password", "role": "viewer"}, self.amy)
@@ -170,7 +175,14 @@ class EventsTest(unittest.TestCase):
                         "platform admins see every tenant")
         leaked = [e for e in uma_ws.messages(1) if e.get("tenant") != "umbrella"]
         self.assertEqual(leaked, [], "another tenant's events must never arrive")
-        for ws in (amy_ws, uma_ws, admin_ws):
+        self.assertEqual(vic_ws.messages(1), [], "viewers do not read the audit log, live or not")
+        # And the other way round: umbrella's change reaches uma, not amy.
+        status, body, _ = s.call("POST", "/api/v1/tenants/umbrella/tokens", {"name": "ci", "role": "viewer"}, self.uma)
+        self.assertEqual(status, 201, body)
+        self.assertTrue(any(e["tenant"] == "umbrella" and e["data"]["action"] == "token.create"
+                            for e in uma_ws.messages(3)))
+        self.assertEqual([e for e in amy_ws.messages(1) if e.get("tenant") == "umbrella"], [])
+        for ws in (amy_ws, uma_ws, admin_ws, vic_ws):
             ws.close()
 
     def test_unauthenticated_and_cross_origin_upgrades_are_refused(self):

@@ -67,8 +67,9 @@ TEST(ServerLifecycle, ServesTlsWithItsOwnCertificateAndStopsCleanlyOnSigterm) {
   auto c = server.client();
   EXPECT_EQ(c.get("/healthz").status, 200);
   EXPECT_EQ(c.get("/readyz").status, 200);
-  auto root = c.get("/");
-  EXPECT_TRUE(root.header("content-security-policy").has_value());
+  auto health = c.get("/healthz");
+  EXPECT_TRUE(health.header("content-security-policy").has_value());
+  EXPECT_EQ(health.header("x-content-type-options"), "nosniff");
   EXPECT_EQ(server.stop(), 0);
   EXPECT_NE(server.log().find("server.stopped"), std::string::npos) << server.log();
 }
@@ -138,7 +139,8 @@ TEST(ServerLifecycle, LogsNeverContainPasswordsOrTokensAndJsonLogsParse) {
   server.stop();
   const auto log = server.log();
   for (const std::string& secret : {user_password, token, token.substr(4), server.admin_password(),
-                                    std::string("wrong-canary-password-99")}) {
+                                    std::string("wrong-canary-password-99"),
+                                    std::string("canary-typed-into-username")}) {
     EXPECT_EQ(log.find(secret), std::string::npos) << "secret in log: " << secret;
   }
   int lines = 0;

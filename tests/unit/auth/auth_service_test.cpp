@@ -21,7 +21,7 @@ protected:
     StoreTest::SetUp();
     if (HasFatalFailure()) return;
     auth_ = std::make_unique<AuthService>(db_, events_, AuthOptions{});
-    users_ = std::make_unique<UserService>(db_, events_);
+    users_ = std::make_unique<UserService>(db_, events_, auth_->hasher());
     tokens_ = std::make_unique<TokenService>(db_, events_);
     tenants_ = std::make_unique<tenants::TenantService>(db_, events_);
     ASSERT_TRUE(auth_->create_platform_admin("root", "root-password-123", actor_));
@@ -86,10 +86,10 @@ TEST_P(AuthServiceTest, ChangingAPasswordEndsTheUsersSessions) {
 }
 
 TEST_P(AuthServiceTest, TokensCannotOutrankTheirCreatorAndAreStoredHashed) {
-  auto too_strong = tokens_->create("acme", {"ci", Role::kOwner, 30}, Role::kOperator, actor_);
+  auto too_strong = tokens_->create("acme", {"ci", Role::kOwner, 30}, Role::kOperator, "", actor_);
   ASSERT_FALSE(too_strong);
   EXPECT_EQ(too_strong.error().code, ErrorCode::kForbidden);
-  auto t = tokens_->create("acme", {"ci", Role::kOperator, 30}, Role::kOperator, actor_);
+  auto t = tokens_->create("acme", {"ci", Role::kOperator, 30}, Role::kOperator, "", actor_);
   ASSERT_TRUE(t);
   auto stored = db_->read([&](store::Connection& c) {
     return c.query_one("SELECT token_hash FROM api_tokens WHERE id = ?", {t->token.id});
@@ -103,6 +103,20 @@ TEST_P(AuthServiceTest, TokensCannotOutrankTheirCreatorAndAreStoredHashed) {
   EXPECT_FALSE(auth_->authenticate(t->secret, true)) << "API tokens never come as cookies";
   ASSERT_TRUE(tokens_->revoke("acme", t->token.id, actor_));
   EXPECT_FALSE(auth_->authenticate(t->secret, false));
+}
+
+TEST_P(AuthServiceTest, ATokenNeverOutlivesItsCreatorsRights) {
+  auto otto = users_->create("acme", {"otto", "otto-password-12", Role::kOwner}, actor_);
+  ASSERT_TRUE(otto);
+  auto t = tokens_->create("acme", {"deploy", Role::kOwner, 30}, Role::kOwner, otto->user_id, actor_);
+  ASSERT_TRUE(t);
+  EXPECT_EQ(auth_->authenticate(t->secret, false)->tenants.at("acme"), Role::kOwner);
+  ASSERT_TRUE(users_->update("acme", "otto", {Role::kViewer, std::nullopt}, actor_));
+  auto narrowed = auth_->authenticate(t->secret, false);
+  ASSERT_TRUE(narrowed);
+  EXPECT_EQ(narrowed->tenants.at("acme"), Role::kViewer) << "demoting the creator narrows the token";
+  ASSERT_TRUE(users_->remove("acme", "otto", actor_));
+  EXPECT_FALSE(auth_->authenticate(t->secret, false)) << "removing the creator ends the token";
 }
 
 TEST_P(AuthServiceTest, RoleInATenantOneDoesNotBelongToIsNotFound) {

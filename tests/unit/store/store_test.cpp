@@ -89,11 +89,11 @@ TEST_P(StoreTest, DeletingATenantCascadesToMembershipsAndTokens) {
     UserRepository users(c);
     if (auto s = users.insert({"u1", "bob", "hash", false, 1, std::nullopt}); !s) return s;
     if (auto s = users.add_membership("gone", "u1", Role::kOperator, 1); !s) return s;
-    ApiToken t{"k1", "gone", "ci", Role::kViewer, "h1", "bob", 1, 99, std::nullopt};
+    ApiToken t{"k1", "gone", "ci", Role::kViewer, "h1", "bob", 1, 99, std::nullopt, std::nullopt};
     return TokenRepository(c).insert(t);
   }));
   ASSERT_TRUE(db_->write([](Connection& c) -> Status {
-    auto r = TenantRepository(c).remove("gone");
+    auto r = TenantRepository(c).remove("gone", 2);
     if (!r) return fail(r.error());
     auto orphans = UserRepository(c).remove_orphans();
     if (!orphans) return fail(orphans.error());
@@ -107,6 +107,9 @@ TEST_P(StoreTest, DeletingATenantCascadesToMembershipsAndTokens) {
   });
   ASSERT_TRUE(state);
   EXPECT_FALSE(state->first) << "token survived its tenant";
+  auto tomb = db_->read([](Connection& c) { return TenantRepository(c).was_deleted("gone"); });
+  ASSERT_TRUE(tomb);
+  EXPECT_TRUE(*tomb);
   EXPECT_FALSE(state->second) << "user without any tenant survived";
 }
 

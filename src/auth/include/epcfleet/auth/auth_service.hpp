@@ -1,11 +1,11 @@
 #pragma once
 
 #include <memory>
-#include <semaphore>
 #include <string>
 #include <vector>
 
 #include "epcfleet/auth/login_throttle.hpp"
+#include "epcfleet/auth/password_hasher.hpp"
 #include "epcfleet/auth/principal.hpp"
 #include "epcfleet/core/actor.hpp"
 #include "epcfleet/core/error.hpp"
@@ -48,11 +48,16 @@ class AuthService {
 public:
   AuthService(std::shared_ptr<store::Database> db, EventPublisher& events, AuthOptions options);
 
+  // The bounded argon2id hasher, shared with the services that set passwords.
+  PasswordHasher& hasher() { return hasher_; }
+
   tl::expected<LoginResult, LoginError> login(const LoginRequest& request, const Actor& actor);
   Status logout(const std::string& session_token, const Actor& actor);
 
   // Resolves a bearer token (session or API token) or a session cookie to a principal.
   Result<Principal> authenticate(const std::string& credential, bool from_cookie);
+  // The same from the credential's SHA-256 (to re-check a long-lived WebSocket's caller).
+  Result<Principal> authenticate_hash(const std::string& credential_hash, CredentialKind kind);
   // For a cookie session on an unsafe method: the X-CSRF-Token header must match.
   static bool csrf_matches(const Principal& principal, const std::string& header_value);
 
@@ -72,14 +77,14 @@ public:
                      const std::string& target);
 
 private:
-  Result<std::string> hash_password_bounded(const std::string& password);
-  bool verify_password_bounded(const std::string& hash, const std::string& password);
+  Result<Principal> session_principal(const std::string& hash, bool from_cookie);
+  Result<Principal> token_principal(const std::string& hash);
 
   std::shared_ptr<store::Database> db_;
   EventPublisher& events_;
   AuthOptions options_;
   LoginThrottle throttle_;
-  std::unique_ptr<std::counting_semaphore<64>> hash_slots_;
+  PasswordHasher hasher_;
 };
 
 // Password rules shared by every place that sets one.

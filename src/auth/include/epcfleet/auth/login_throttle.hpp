@@ -34,6 +34,8 @@ private:
   std::mutex mutex_;
   std::unordered_map<std::string, Attempts> by_user_;
   std::unordered_map<std::string, Attempts> by_source_;
+  std::size_t prune_user_at_ = 1024;
+  std::size_t prune_source_at_ = 1024;
 };
 
 }  // namespace epcfleet::auth

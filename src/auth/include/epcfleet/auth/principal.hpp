@@ -21,6 +21,7 @@ struct Principal {
   bool platform_admin = false;
   std::map<std::string, Role> tenants;  // memberships; for a token, its one tenant
   std::optional<std::string> csrf_hash;  // cookie sessions
+  std::string credential_hash;  // SHA-256 of the session or token, to re-check it later
   TimestampMs expires_at = 0;
 };
 

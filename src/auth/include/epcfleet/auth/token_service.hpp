@@ -27,9 +27,11 @@ public:
 
   Result<store::Page<store::ApiToken>> list(const std::string& tenant_id, const std::string& after,
                                             std::size_t limit);
-  // caller_role: a token may not carry more rights than its creator has.
+  // caller_role: a token may not carry more rights than its creator has; creator_user_id (empty
+  // for none) bounds the token's rights for its whole life.
   Result<CreatedToken> create(const std::string& tenant_id, const NewToken& request,
-                              Role caller_role, const Actor& actor);
+                              Role caller_role, const std::string& creator_user_id,
+                              const Actor& actor);
   Status revoke(const std::string& tenant_id, const std::string& id, const Actor& actor);
 
 private:

@@ -23,8 +23,8 @@ struct UserChange {
 
 class UserService {
 public:
-  UserService(std::shared_ptr<store::Database> db, EventPublisher& events)
-      : db_(std::move(db)), events_(events) {}
+  UserService(std::shared_ptr<store::Database> db, EventPublisher& events, PasswordHasher& hasher)
+      : db_(std::move(db)), events_(events), hasher_(hasher) {}
 
   Result<store::Page<store::Member>> list(const std::string& tenant_id, const std::string& after,
                                           std::size_t limit);
@@ -37,6 +37,7 @@ public:
 private:
   std::shared_ptr<store::Database> db_;
   EventPublisher& events_;
+  PasswordHasher& hasher_;
 };
 
 }  // namespace epcfleet::auth

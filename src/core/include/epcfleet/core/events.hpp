@@ -6,12 +6,15 @@
 #include <optional>
 #include <string>
 
+#include "epcfleet/core/role.hpp"
+
 namespace epcfleet {
 
 struct Event {
   std::optional<std::string> tenant_id;  // nullopt: platform-level, platform admins only
   std::string type;                      // "audit", …
   std::string data_json;                 // a JSON value
+  Role min_role = Role::kViewer;         // the role a subscriber needs in the tenant to see it
 };
 
 class EventPublisher {

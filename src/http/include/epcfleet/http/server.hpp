@@ -7,11 +7,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/core/events.hpp"
 #include "epcfleet/http/request_handler.hpp"
+#include "epcfleet/auth/principal.hpp"
 
 namespace epcfleet::http {
 
@@ -25,6 +27,8 @@ struct ServerOptions {
   int io_threads = 2;
   int worker_threads = 6;
   int drain_timeout_s = 15;
+  int max_connections = 10000;
+  int max_connections_per_source = 512;
 };
 
 // Delivers published events to WebSocket subscribers allowed to see their tenant.
@@ -36,6 +40,9 @@ public:
   EventHub& operator=(const EventHub&) = delete;
   void publish(const Event& event) override;
   std::size_t subscribers() const;
+  // Re-checks every subscriber's caller: `check` returns the principal as it is now, or nullopt
+  // to close the connection (revoked, expired, removed).
+  void refresh(const std::function<std::optional<auth::Principal>(const auth::Principal&)>& check);
 
   struct Impl;
   Impl& impl() { return *impl_; }

@@ -121,7 +121,8 @@ public:
   auto write(F&& fn) -> std::invoke_result_t<F, Connection&> {
     return run_transaction<std::invoke_result_t<F, Connection&>>(true, std::forward<F>(fn));
   }
-  // Runs fn(Connection&) in a read-only transaction (a consistent snapshot on PostgreSQL).
+  // Runs fn(Connection&) in a read transaction (READ COMMITTED on PostgreSQL: take row locks
+  // with the repositories' lock_* calls where a decision depends on what was read).
   template <typename F>
   auto read(F&& fn) -> std::invoke_result_t<F, Connection&> {
     return run_transaction<std::invoke_result_t<F, Connection&>>(false, std::forward<F>(fn));

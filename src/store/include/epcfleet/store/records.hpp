@@ -57,6 +57,8 @@ struct ApiToken {
   TimestampMs created_at = 0;
   TimestampMs expires_at = 0;
   std::optional<TimestampMs> last_used_at;
+  // The user whose rights bound the token's (a token never outlives its creator's role).
+  std::optional<std::string> created_by_user_id;
 };
 
 struct Session {

@@ -13,7 +13,10 @@ public:
   // Ordered by id, after the cursor (an id).
   Result<Page<Tenant>> list(const std::string& after, std::size_t limit);
   Result<bool> rename(const std::string& id, const std::string& name);
-  Result<bool> remove(const std::string& id);
+  // Removes the tenant and leaves a tombstone: a deleted tenant's id is never given out again, so
+  // nothing recorded under it (audit records, backups) can be read by a newcomer.
+  Result<bool> remove(const std::string& id, TimestampMs at);
+  Result<bool> was_deleted(const std::string& id);
 
 private:
   Connection& conn_;

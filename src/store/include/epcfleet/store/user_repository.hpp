@@ -24,6 +24,9 @@ public:
   Result<bool> remove_membership(const std::string& tenant_id, const std::string& user_id);
   Result<std::int64_t> count_memberships(const std::string& user_id);
   Result<std::int64_t> count_with_role(const std::string& tenant_id, Role role);
+  // Serializes membership changes of one tenant (PostgreSQL row lock on the tenant; SQLite's
+  // write transaction already excludes other writers), so that "keep one owner" holds.
+  Status lock_tenant(const std::string& tenant_id);
   Result<std::vector<Membership>> memberships_of(const std::string& user_id);
   // A tenant's members ordered by username, after the cursor (a username).
   Result<Page<Member>> members(const std::string& tenant_id, const std::string& after,

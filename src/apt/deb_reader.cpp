@@ -1,0 +1,206 @@
+#include "epcfleet/apt/deb_reader.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+
+#include <array>
+#include <memory>
+
+namespace epcfleet::apt {
+namespace {
+
+struct ArchiveDeleter {
+  void operator()(archive* a) const { archive_read_free(a); }
+};
+using Archive = std::unique_ptr<archive, ArchiveDeleter>;
+
+Error invalid(const std::string& message) {
+  return Error{ErrorCode::kInvalidArgument, "not a valid Debian package: " + message};
+}
+
+std::string archive_message(archive* a) {
+  const char* m = archive_error_string(a);
+  return m != nullptr ? m : "unreadable archive";
+}
+
+// "control.tar.xz" → "xz"; "control.tar" → "none"; "" for an unknown suffix.
+std::string compression_of(std::string_view member, std::string_view stem, bool data) {
+  if (member == stem) return "none";
+  if (member.size() <= stem.size() + 1 || member.substr(0, stem.size()) != stem ||
+      member[stem.size()] != '.') {
+    return {};
+  }
+  const auto ext = member.substr(stem.size() + 1);
+  if (ext == "gz" || ext == "xz" || ext == "zst") return std::string(ext);
+  if (data && (ext == "bz2" || ext == "lzma")) return std::string(ext);
+  return {};
+}
+
+int filter_code_for(const std::string& compression) {
+  if (compression == "gz") return ARCHIVE_FILTER_GZIP;
+  if (compression == "xz") return ARCHIVE_FILTER_XZ;
+  if (compression == "zst") return ARCHIVE_FILTER_ZSTD;
+  if (compression == "bz2") return ARCHIVE_FILTER_BZIP2;
+  if (compression == "lzma") return ARCHIVE_FILTER_LZMA;
+  return ARCHIVE_FILTER_NONE;
+}
+
+Archive new_tar_reader() {
+  Archive a(archive_read_new());
+  archive_read_support_filter_all(a.get());
+  archive_read_support_format_tar(a.get());
+  archive_read_support_format_gnutar(a.get());
+  return a;
+}
+
+Result<std::string> read_entry_data(archive* a, std::uint64_t limit, const std::string& what) {
+  std::string out;
+  std::array<char, 65536> buf{};
+  for (;;) {
+    const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
+    if (n < 0) return fail(invalid(what + ": " + archive_message(a)));
+    if (n == 0) break;
+    out.append(buf.data(), static_cast<std::size_t>(n));
+    if (out.size() > limit) return fail(invalid(what + " is larger than " + std::to_string(limit) + " bytes"));
+  }
+  return out;
+}
+
+Result<std::string> control_file_from(const std::string& member, const std::string& compression,
+                                      const DebLimits& limits) {
+  Archive tar = new_tar_reader();
+  if (archive_read_open_memory(tar.get(), member.data(), member.size()) != ARCHIVE_OK) {
+    return fail(invalid("control.tar: " + archive_message(tar.get())));
+  }
+  archive_entry* entry = nullptr;
+  for (int entries = 0;; ++entries) {
+    const int r = archive_read_next_header(tar.get(), &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail(invalid("control.tar: " + archive_message(tar.get())));
+    if (entries == 0 && archive_filter_code(tar.get(), 0) != filter_code_for(compression)) {
+      return fail(invalid("control member's name says " + compression + " but its content is " +
+                          archive_filter_name(tar.get(), 0)));
+    }
+    if (entries > 10000) return fail(invalid("control.tar has too many entries"));
+    const char* path = archive_entry_pathname(entry);
+    const std::string name = path != nullptr ? path : "";
+    if ((name == "./control" || name == "control") && archive_entry_filetype(entry) == AE_IFREG) {
+      return read_entry_data(tar.get(), limits.max_control_file, "control file");
+    }
+  }
+  return fail(invalid("control.tar has no control file"));
+}
+
+// Lets a nested tar reader pull the data member's bytes straight from the outer ar reader.
+struct NestedSource {
+  archive* outer;
+  std::array<char, 65536> buf{};
+};
+
+la_ssize_t read_nested(archive* /*self*/, void* user, const void** out) {
+  auto* src = static_cast<NestedSource*>(user);
+  const la_ssize_t n = archive_read_data(src->outer, src->buf.data(), src->buf.size());
+  *out = src->buf.data();
+  return n;
+}
+
+Status check_data_member(archive* outer, const std::string& compression) {
+  Archive tar = new_tar_reader();
+  NestedSource src{outer};
+  if (archive_read_open(tar.get(), &src, nullptr, read_nested, nullptr) != ARCHIVE_OK) {
+    return fail(invalid("data.tar: " + archive_message(tar.get())));
+  }
+  archive_entry* entry = nullptr;
+  const int r = archive_read_next_header(tar.get(), &entry);
+  if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
+    return fail(invalid("data.tar: " + archive_message(tar.get())));
+  }
+  if (archive_filter_code(tar.get(), 0) != filter_code_for(compression)) {
+    return fail(invalid("data member's name says " + compression + " but its content is " +
+                        archive_filter_name(tar.get(), 0)));
+  }
+  return ok();
+}
+
+Result<DebInfo> read_deb(archive* ar, const DebLimits& limits) {
+  DebInfo info;
+  std::string control_text;
+  bool have_control = false;
+  bool have_data = false;
+  archive_entry* entry = nullptr;
+  for (int index = 0;; ++index) {
+    const int r = archive_read_next_header(ar, &entry);
+    if (r == ARCHIVE_EOF) break;
+    if (r != ARCHIVE_OK) {
+      return fail(invalid(index == 0 ? "not an ar archive (" + archive_message(ar) + ")" : archive_message(ar)));
+    }
+    if (index > 64) return fail(invalid("too many ar members"));
+    const char* path = archive_entry_pathname(entry);
+    std::string name = path != nullptr ? path : "";
+    if (!name.empty() && name.back() == '/') name.pop_back();  // GNU ar's terminator
+    if (index == 0) {
+      if (name != "debian-binary") return fail(invalid("first member is '" + name.substr(0, 64) + "', not debian-binary"));
+      auto content = read_entry_data(ar, 64, "debian-binary");
+      if (!content) return fail(content.error());
+      if (content->size() < 4 || content->rfind("2.", 0) != 0 || content->back() != '\n') {
+        return fail(invalid("unsupported format version in debian-binary (expected 2.x)"));
+      }
+      continue;
+    }
+    if (name.rfind("control.tar", 0) == 0) {
+      info.control_compression = compression_of(name, "control.tar", false);
+      if (info.control_compression.empty()) return fail(invalid("unknown control member '" + name.substr(0, 64) + "'"));
+      if (have_control) return fail(invalid("two control members"));
+      if (static_cast<std::uint64_t>(archive_entry_size(entry)) > limits.max_control_member) {
+        return fail(invalid("control member is larger than " + std::to_string(limits.max_control_member) + " bytes"));
+      }
+      auto member = read_entry_data(ar, limits.max_control_member, "control member");
+      if (!member) return fail(member.error());
+      auto control = control_file_from(*member, info.control_compression, limits);
+      if (!control) return fail(control.error());
+      control_text = std::move(*control);
+      have_control = true;
+    } else if (name.rfind("data.tar", 0) == 0) {
+      info.data_compression = compression_of(name, "data.tar", true);
+      if (info.data_compression.empty()) return fail(invalid("unknown data member '" + name.substr(0, 64) + "'"));
+      if (!have_control) return fail(invalid("data member before the control member"));
+      if (have_data) return fail(invalid("two data members"));
+      if (auto s = check_data_member(ar, info.data_compression); !s) return fail(s.error());
+      have_data = true;
+    } else if (name.empty() || name.front() != '_') {
+      return fail(invalid("unexpected member '" + name.substr(0, 64) + "'"));
+    }
+  }
+  if (!have_control) return fail(invalid("no control member"));
+  if (!have_data) return fail(invalid("no data member"));
+  auto control = parse_package_control(control_text);
+  if (!control) return fail(Error{ErrorCode::kInvalidArgument, "control file: " + control.error().message});
+  info.control = std::move(*control);
+  return info;
+}
+
+Archive new_ar_reader() {
+  Archive a(archive_read_new());
+  archive_read_support_format_ar(a.get());
+  return a;
+}
+
+}  // namespace
+
+Result<DebInfo> read_deb_file(const std::string& path, const DebLimits& limits) {
+  Archive ar = new_ar_reader();
+  if (archive_read_open_filename(ar.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+    return fail(invalid(archive_message(ar.get())));
+  }
+  return read_deb(ar.get(), limits);
+}
+
+Result<DebInfo> read_deb_memory(std::string_view bytes, const DebLimits& limits) {
+  Archive ar = new_ar_reader();
+  if (archive_read_open_memory(ar.get(), bytes.data(), bytes.size()) != ARCHIVE_OK) {
+    return fail(invalid(archive_message(ar.get())));
+  }
+  return read_deb(ar.get(), limits);
+}
+
+}  // namespace epcfleet::apt

@@ -1,0 +1,71 @@
+#include <gtest/gtest.h>
+
+#include "epcfleet/apt/control.hpp"
+#include "epcfleet/apt/pool.hpp"
+
+namespace epcfleet::apt {
+namespace {
+
+constexpr const char* kControl =
+    "Package: open5gs-mme\n"
+    "Source: open5gs (2.7.0-1)\n"
+    "Version: 1:2.7.0-1~bpo12\n"
+    "Architecture: amd64\n"
+    "Depends: libc6 (>= 2.34), open5gs-common\n"
+    "Description: MME for LTE\n"
+    " The Mobility Management Entity.\n"
+    " .\n"
+    " Second paragraph.\n";
+
+TEST(Control, ParsesFieldsAndContinuationLines) {
+  auto pc = parse_package_control(kControl);
+  ASSERT_TRUE(pc) << pc.error().message;
+  EXPECT_EQ(pc->package, "open5gs-mme");
+  EXPECT_EQ(pc->source, "open5gs");
+  EXPECT_EQ(pc->version.epoch, 1u);
+  EXPECT_EQ(pc->architecture, "amd64");
+  EXPECT_EQ(*pc->paragraph.get("description"),
+            "MME for LTE\n The Mobility Management Entity.\n .\n Second paragraph.");
+  EXPECT_EQ(pc->paragraph.to_text(), kControl) << "a parsed paragraph writes back unchanged";
+  EXPECT_EQ(pool_path("main", *pc), "pool/main/o/open5gs/open5gs-mme_2.7.0-1~bpo12_amd64.deb");
+}
+
+TEST(Control, LibPackagesGetTheFourLetterPrefix) {
+  auto pc = parse_package_control("Package: libfoo1\nVersion: 1.0\nArchitecture: arm64\n");
+  ASSERT_TRUE(pc);
+  EXPECT_EQ(pool_path("main", *pc), "pool/main/libf/libfoo1/libfoo1_1.0_arm64.deb");
+}
+
+TEST(Control, RefusesMalformedOrDangerousControlData) {
+  const std::vector<std::pair<const char*, const char*>> cases = {
+      {"Version: 1.0\nArchitecture: all\n", "no Package"},
+      {"Package: x1\nVersion: 1.0\n", "no Architecture"},
+      {"Package: ../../etc\nVersion: 1.0\nArchitecture: all\n", "package name"},
+      {"Package: Foo\nVersion: 1.0\nArchitecture: all\n", "package name"},
+      {"Package: foo\nVersion: 1.0/../../x\nArchitecture: all\n", "Version"},
+      {"Package: foo\nVersion: 1.0\nArchitecture: all/../x\n", "architecture"},
+      {"Package: foo\nPackage: bar\nVersion: 1.0\nArchitecture: all\n", "duplicate"},
+      {" continuation\nPackage: foo\n", "continuation"},
+      {"Package foo\n", "Field: value"},
+      {"Package: foo\nVersion: 1.0\nArchitecture: all\n\nPackage: bar\n", "exactly one"},
+      {"Package: foo\nVersion: 1.0\nArchitecture: all\nSource: ../x\n", "Source"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto pc = parse_package_control(text);
+    ASSERT_FALSE(pc) << text;
+    EXPECT_EQ(pc.error().code, ErrorCode::kInvalidArgument);
+    EXPECT_NE(pc.error().message.find(expected), std::string::npos) << pc.error().message;
+  }
+  EXPECT_FALSE(parse_control(std::string(2 << 20, 'x')));
+  EXPECT_FALSE(parse_control(std::string("Package: a\0b\n", 13)));
+}
+
+TEST(Control, ParsesSeveralParagraphs) {
+  auto ps = parse_control("A: 1\nB: 2\n\n\nA: 3\n");
+  ASSERT_TRUE(ps);
+  ASSERT_EQ(ps->size(), 2u);
+  EXPECT_EQ(*(*ps)[1].get("a"), "3");
+}
+
+}  // namespace
+}  // namespace epcfleet::apt
