@@ -103,6 +103,8 @@ Result<std::vector<ControlParagraph>> parse_control(std::string_view text, std::
     }
     if (line.front() == ' ' || line.front() == '\t') {
       if (!in_paragraph) return fail(line_error(line_no, "continuation line without a field"));
+      // Trailing blanks carry no meaning in deb822; dropping them keeps parse(to_text(p)) == p.
+      while (line.back() == ' ' || line.back() == '\t' || line.back() == '\r') line.remove_suffix(1);
       current.continue_last(line);
       continue;
     }

@@ -60,6 +60,17 @@ TEST(Control, RefusesMalformedOrDangerousControlData) {
   EXPECT_FALSE(parse_control(std::string("Package: a\0b\n", 13)));
 }
 
+// Found by the control fuzzer: a continuation line ending in two CRs lost one per round trip.
+TEST(Control, SerializedParagraphsParseBackToTheSameFields) {
+  auto first = parse_control("Package: seed\nVersion: 1.0-1\n\tcontinued \x01\r\r\nB: x \r\n");
+  ASSERT_TRUE(first) << first.error().message;
+  ASSERT_EQ(first->size(), 1u);
+  auto again = parse_control((*first)[0].to_text());
+  ASSERT_TRUE(again);
+  ASSERT_EQ(again->size(), 1u);
+  EXPECT_EQ((*again)[0].fields(), (*first)[0].fields());
+}
+
 TEST(Control, ParsesSeveralParagraphs) {
   auto ps = parse_control("A: 1\nB: 2\n\n\nA: 3\n");
   ASSERT_TRUE(ps);
