@@ -12,6 +12,7 @@
 #include "epcfleet/auth/user_service.hpp"
 #include "epcfleet/crypto/primitives.hpp"
 #include "epcfleet/crypto/secret_box.hpp"
+#include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/http/dispatcher.hpp"
 #include "epcfleet/http/server.hpp"
 #include "epcfleet/logging/log.hpp"
@@ -61,6 +62,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   auth::UserService users(*db, hub, auth.hasher());
   auth::TokenService tokens(*db, hub);
   tenants::TenantService tenants(*db, hub);
+  const secrets::SecretVault vault(std::move(*box));
+  apt::SigningKeyService signing_keys(*db, vault, hub);
 
   http::Router router;
   api::Services services;
@@ -69,6 +72,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.users = &users;
   services.tokens = &tokens;
   services.tenants = &tenants;
+  services.signing_keys = &signing_keys;
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);

@@ -79,6 +79,21 @@ CREATE TABLE deleted_tenants (
 );
 ALTER TABLE api_tokens ADD COLUMN created_by_user_id TEXT;
 )sql"},
+      {3, "repository signing keys", R"sql(
+CREATE TABLE signing_keys (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  fingerprint TEXT NOT NULL,
+  algorithm TEXT NOT NULL,
+  public_armored TEXT NOT NULL,
+  public_binary_b64 TEXT NOT NULL,
+  secret_id TEXT NOT NULL,
+  state TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  retire_at BIGINT
+);
+CREATE INDEX signing_keys_tenant ON signing_keys(tenant_id, created_at);
+)sql"},
   };
   return list;
 }

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "epcfleet/apt/signing_key_service.hpp"
 #include "epcfleet/auth/auth_service.hpp"
 #include "epcfleet/auth/token_service.hpp"
 #include "epcfleet/auth/user_service.hpp"
@@ -21,6 +22,7 @@ struct Services {
   auth::UserService* users = nullptr;
   auth::TokenService* tokens = nullptr;
   tenants::TenantService* tenants = nullptr;
+  apt::SigningKeyService* signing_keys = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;
 };

@@ -85,6 +85,21 @@ struct AuditRecord {
   std::string hash;
 };
 
+// A tenant's repository signing key. Only public parts live in the row; the secret key is a
+// sealed secret referenced by secret_id.
+struct SigningKeyRecord {
+  std::string id;
+  std::string tenant_id;
+  std::string fingerprint;
+  std::string algorithm;  // ed25519 | rsa4096
+  std::string public_armored;
+  std::string public_binary_b64;
+  std::string secret_id;
+  std::string state;  // current | retiring | retired
+  TimestampMs created_at = 0;
+  std::optional<TimestampMs> retire_at;  // when a retiring key stops signing
+};
+
 struct SealedSecret {
   std::string id;
   std::optional<std::string> tenant_id;
