@@ -137,21 +137,28 @@ Result<Signer> Signer::load(std::string_view secret_key) {
   return Signer(std::string(secret_key), fingerprint);
 }
 
-Result<std::string> Signer::sign(std::string_view text, bool cleartext) const {
+namespace {
+
+Result<std::string> sign_with(const std::vector<const Signer*>& signers, std::string_view text,
+                              bool cleartext) {
+  if (signers.empty()) return fail(ErrorCode::kInvalidArgument, "no signing key");
   auto ffi = new_ffi();
   if (!ffi) return fail(ffi.error());
-  auto keys = memory_input(secret_key_);
-  if (!keys) return fail(keys.error());
-  if (auto rc = rnp_import_keys(ffi->get(), keys->get(), RNP_LOAD_SAVE_SECRET_KEYS | RNP_LOAD_SAVE_PUBLIC_KEYS, nullptr);
-      rc != RNP_SUCCESS) {
-    return fail(rnp_error("key import", rc));
+  std::vector<Key> keys;
+  for (const auto* signer : signers) {
+    auto in = memory_input(signer->secret_key());
+    if (!in) return fail(in.error());
+    if (auto rc = rnp_import_keys(ffi->get(), in->get(), RNP_LOAD_SAVE_SECRET_KEYS | RNP_LOAD_SAVE_PUBLIC_KEYS, nullptr);
+        rc != RNP_SUCCESS) {
+      return fail(rnp_error("key import", rc));
+    }
+    rnp_key_handle_t raw_key = nullptr;
+    if (auto rc = rnp_locate_key(ffi->get(), "fingerprint", signer->fingerprint().c_str(), &raw_key);
+        rc != RNP_SUCCESS || raw_key == nullptr) {
+      return fail(rnp_error("key lookup", rc));
+    }
+    keys.emplace_back(raw_key);
   }
-  rnp_key_handle_t raw_key = nullptr;
-  if (auto rc = rnp_locate_key(ffi->get(), "fingerprint", fingerprint_.c_str(), &raw_key);
-      rc != RNP_SUCCESS || raw_key == nullptr) {
-    return fail(rnp_error("key lookup", rc));
-  }
-  Key key(raw_key);
   auto in = memory_input(text);
   if (!in) return fail(in.error());
   auto out = memory_output();
@@ -163,11 +170,33 @@ Result<std::string> Signer::sign(std::string_view text, bool cleartext) const {
   std::unique_ptr<rnp_op_sign_st, SignDeleter> op(raw_op);
   if (!cleartext) rnp_op_sign_set_armor(op.get(), true);
   rnp_op_sign_set_hash(op.get(), "SHA512");
-  if (auto rc = rnp_op_sign_add_signature(op.get(), key.get(), nullptr); rc != RNP_SUCCESS) {
-    return fail(rnp_error("signing", rc));
+  for (const auto& key : keys) {
+    if (auto rc = rnp_op_sign_add_signature(op.get(), key.get(), nullptr); rc != RNP_SUCCESS) {
+      return fail(rnp_error("signing", rc));
+    }
   }
   if (auto rc = rnp_op_sign_execute(op.get()); rc != RNP_SUCCESS) return fail(rnp_error("signing", rc));
   return output_bytes(out->get());
+}
+
+std::vector<const Signer*> pointers(const std::vector<Signer>& signers) {
+  std::vector<const Signer*> out;
+  for (const auto& s : signers) out.push_back(&s);
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> Signer::sign(std::string_view text, bool cleartext) const {
+  return sign_with({this}, text, cleartext);
+}
+
+Result<std::string> clearsign_all(const std::vector<Signer>& signers, std::string_view text) {
+  return sign_with(pointers(signers), text, true);
+}
+
+Result<std::string> detached_signature_all(const std::vector<Signer>& signers, std::string_view text) {
+  return sign_with(pointers(signers), text, false);
 }
 
 Result<std::string> Signer::clearsign(std::string_view text) const { return sign(text, true); }

@@ -1,6 +1,6 @@
 #include "compression.hpp"
 
-#include <zlib.h>
+#include "epcfleet/compress/compress.hpp"
 
 namespace epcfleet::http::detail {
 namespace {
@@ -19,30 +19,13 @@ bool compressible(const Response& response) {
 
 }  // namespace
 
-std::optional<std::string> gzip(std::string_view data) {
-  z_stream zs{};
-  // windowBits 15 + 16: gzip framing; level 6 is zlib's default trade-off.
-  if (deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) return std::nullopt;
-  std::string out(deflateBound(&zs, static_cast<uLong>(data.size())), '\0');
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-  zs.avail_in = static_cast<uInt>(data.size());
-  zs.next_out = reinterpret_cast<Bytef*>(out.data());
-  zs.avail_out = static_cast<uInt>(out.size());
-  const int rc = deflate(&zs, Z_FINISH);
-  const auto produced = zs.total_out;
-  deflateEnd(&zs);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  out.resize(produced);
-  return out;
-}
-
 void maybe_compress(const Request& request, Response& response) {
   if (response.file_path || response.body.size() < kMinCompressBytes || !compressible(response)) {
     return;
   }
   response.set_header("vary", "Accept-Encoding");
   if (!accepts_gzip(request) || response.header("content-encoding")) return;
-  if (auto z = gzip(response.body); z && z->size() < response.body.size()) {
+  if (auto z = compress::gzip(response.body); z && z->size() < response.body.size()) {
     response.body = std::move(*z);
     response.set_header("content-encoding", "gzip");
   }

@@ -9,7 +9,6 @@
 
 namespace epcfleet::http::detail {
 
-std::optional<std::string> gzip(std::string_view data);
 // Compresses the body in place when the client accepts gzip and it is worth it.
 void maybe_compress(const Request& request, Response& response);
 

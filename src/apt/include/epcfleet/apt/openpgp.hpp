@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "epcfleet/core/error.hpp"
 
@@ -22,6 +23,11 @@ struct SigningKey {
 
 Result<SigningKey> generate_signing_key(KeyAlgorithm algorithm, const std::string& user_id);
 
+class Signer;
+// One signature per signer over the same text (key rotation: old and new key both sign).
+Result<std::string> clearsign_all(const std::vector<Signer>& signers, std::string_view text);
+Result<std::string> detached_signature_all(const std::vector<Signer>& signers, std::string_view text);
+
 class Signer {
 public:
   // From a key made by generate_signing_key (its secret_key bytes).
@@ -31,6 +37,8 @@ public:
   // Release.gpg: an armored detached signature of the text.
   Result<std::string> detached_signature(std::string_view text) const;
   const std::string& fingerprint() const { return fingerprint_; }
+
+  const std::string& secret_key() const { return secret_key_; }
 
 private:
   Signer(std::string secret_key, std::string fingerprint)

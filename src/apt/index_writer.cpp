@@ -1,0 +1,117 @@
+#include "epcfleet/apt/index_writer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+
+#include "epcfleet/compress/compress.hpp"
+
+namespace epcfleet::apt {
+namespace {
+
+Digests digest_of(std::string_view content) {
+  DigestStream s;
+  s.update(content);
+  return s.finish();
+}
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
+  return out;
+}
+
+}  // namespace
+
+std::string packages_paragraph(const IndexEntry& e) {
+  ControlParagraph p;
+  bool placed = false;
+  auto add_file_fields = [&] {
+    p.set("Filename", e.filename);
+    p.set("Size", std::to_string(e.digests.size));
+    p.set("MD5sum", e.digests.md5);
+    p.set("SHA1", e.digests.sha1);
+    p.set("SHA256", e.digests.sha256);
+    p.set("SHA512", e.digests.sha512);
+    placed = true;
+  };
+  for (const auto& [name, value] : e.control.paragraph.fields()) {
+    // Fields the index computes itself are never taken from an uploaded control file.
+    static const std::vector<std::string> kComputed = {"Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"};
+    if (std::find(kComputed.begin(), kComputed.end(), name) != kComputed.end()) continue;
+    if (name == "Description" && !placed) add_file_fields();
+    p.set(name, value);
+  }
+  if (!placed) add_file_fields();
+  return p.to_text();
+}
+
+std::vector<IndexFile> packages_files(const std::string& component, const std::string& architecture,
+                                      std::vector<IndexEntry> entries) {
+  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
+    if (a.control.package != b.control.package) return a.control.package < b.control.package;
+    return compare_versions(a.control.version, b.control.version) < 0;
+  });
+  std::string text;
+  for (const auto& e : entries) {
+    if (!text.empty()) text += '\n';
+    text += packages_paragraph(e);
+  }
+  const std::string dir = component + "/binary-" + architecture + "/";
+  std::vector<IndexFile> files;
+  files.push_back({dir + "Packages.gz", compress::gzip(text, 9).value_or("")});
+  files.push_back({dir + "Packages.xz", compress::xz(text, 6).value_or("")});
+  files.push_back({dir + "Packages", std::move(text)});
+  return files;
+}
+
+std::string release_date(TimestampMs t) {
+  using namespace std::chrono;
+  const sys_seconds tp{duration_cast<seconds>(milliseconds{t})};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const weekday wd{day};
+  const hh_mm_ss hms{tp - day};
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%s, %02u %s %04d %02d:%02d:%02d UTC", kDays[wd.c_encoding()],
+                static_cast<unsigned>(ymd.day()), kMonths[static_cast<unsigned>(ymd.month()) - 1],
+                static_cast<int>(ymd.year()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
+  return buf;
+}
+
+std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files) {
+  ControlParagraph p;
+  p.set("Origin", info.origin);
+  if (!info.label.empty()) p.set("Label", info.label);
+  p.set("Suite", info.suite);
+  if (!info.codename.empty()) p.set("Codename", info.codename);
+  p.set("Date", release_date(info.date));
+  if (info.valid_until) p.set("Valid-Until", release_date(*info.valid_until));
+  p.set("Architectures", join(info.architectures));
+  p.set("Components", join(info.components));
+  if (!info.description.empty()) p.set("Description", info.description);
+  p.set("Acquire-By-Hash", "yes");
+  std::vector<std::pair<std::string, Digests>> digests;
+  for (const auto& f : files) digests.emplace_back(f.path, digest_of(f.content));
+  std::sort(digests.begin(), digests.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  auto section = [&](auto member) {
+    std::string text;
+    for (const auto& [path, d] : digests) {
+      char size[32];
+      std::snprintf(size, sizeof size, "%16llu", static_cast<unsigned long long>(d.size));
+      text += "\n " + d.*member + " " + size + " " + path;
+    }
+    return text;
+  };
+  p.set("MD5Sum", section(&Digests::md5));
+  p.set("SHA1", section(&Digests::sha1));
+  p.set("SHA256", section(&Digests::sha256));
+  p.set("SHA512", section(&Digests::sha512));
+  return p.to_text();
+}
+
+}  // namespace epcfleet::apt
