@@ -12,7 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& p : *ps) {
       // What parses must serialize to text that parses to the same fields.
       auto again = epcfleet::apt::parse_control(p.to_text());
-      if (!again || again->size() != 1 || (*again)[0].fields() != p.fields()) __builtin_trap();
+      if (!again || again->size() != 1 || (*again)[0].fields() != p.fields())
+        __builtin_trap();
     }
   }
   (void)epcfleet::apt::parse_package_control(text);
@@ -21,6 +22,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto b = nl == std::string_view::npos ? std::string_view{} : text.substr(nl + 1);
   const int ab = epcfleet::apt::compare_versions(a, b);
   const int ba = epcfleet::apt::compare_versions(b, a);
-  if ((ab > 0) != (ba < 0) || (ab == 0) != (ba == 0)) __builtin_trap();
+  if ((ab > 0) != (ba < 0) || (ab == 0) != (ba == 0))
+    __builtin_trap();
   return 0;
 }

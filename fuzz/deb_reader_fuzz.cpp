@@ -9,6 +9,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto info = epcfleet::apt::read_deb_memory(bytes);
-  if (info && info->control.package.empty()) __builtin_trap();
+  if (info && info->control.package.empty())
+    __builtin_trap();
   return 0;
 }

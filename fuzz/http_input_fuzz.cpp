@@ -16,7 +16,8 @@ const epcfleet::http::Router& router() {
     auto h = [](epcfleet::http::Context&) { return epcfleet::http::Response::no_content(); };
     rr.add({epcfleet::http::Method::kGet, "/api/v1/tenants/{t}/users/{username}", "s", "t"}, h);
     rr.add({epcfleet::http::Method::kGet, "/api/v1/tenants/{t}", "s", "t"}, h);
-    rr.add({epcfleet::http::Method::kGet, "/healthz", "s", "t", epcfleet::http::Access::kPublic}, h);
+    rr.add({epcfleet::http::Method::kGet, "/healthz", "s", "t", epcfleet::http::Access::kPublic},
+           h);
     return rr;
   }();
   return r;
@@ -34,7 +35,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   req.target = target;
   const auto q = target.find('?');
   req.path = target.substr(0, q);
-  if (q != std::string::npos) req.query_string = target.substr(q + 1);
+  if (q != std::string::npos)
+    req.query_string = target.substr(q + 1);
   req.headers = {{"cookie", header}};
   (void)req.query("limit");
   (void)req.query("cursor");
@@ -43,12 +45,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto m = router().match(epcfleet::http::Method::kGet, req.path);
   if (m.route != nullptr) {
     for (const auto& [k, v] : m.params) {
-      if (v.find('/') != std::string::npos || v.empty()) __builtin_trap();
+      if (v.find('/') != std::string::npos || v.empty())
+        __builtin_trap();
     }
   }
   if (auto t = epcfleet::parse_iso8601(header)) {
     // What parses must format back to a time that parses to the same instant.
-    if (epcfleet::parse_iso8601(epcfleet::format_iso8601(*t)) != t) __builtin_trap();
+    if (epcfleet::parse_iso8601(epcfleet::format_iso8601(*t)) != t)
+      __builtin_trap();
   }
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <fstream>
+
 #include <toml++/toml.h>
 
 #include "epcfleet/store/database.hpp"
@@ -24,7 +25,9 @@ std::string replace_all(std::string s, const std::string& from, const std::strin
   return s;
 }
 
-bool is_true(const std::string& v) { return v == "1" || v == "true" || v == "yes" || v == "on"; }
+bool is_true(const std::string& v) {
+  return v == "1" || v == "true" || v == "yes" || v == "on";
+}
 
 }  // namespace
 
@@ -34,17 +37,22 @@ const std::vector<SettingDef>& setting_defs() {
       {"http", "EPCFLEET_HTTP", "false", "serve plain HTTP (loopback addresses only)", false},
       {"store", "EPCFLEET_STORE", "sqlite",
        "metadata store: sqlite, sqlite:/path.db or postgresql://user@host:port/db", true},
-      {"tls_cert", "EPCFLEET_TLS_CERT", "{data_dir}/tls/server.crt", "TLS certificate chain (PEM)", false},
+      {"tls_cert", "EPCFLEET_TLS_CERT", "{data_dir}/tls/server.crt", "TLS certificate chain (PEM)",
+       false},
       {"tls_key", "EPCFLEET_TLS_KEY", "{data_dir}/tls/server.key", "TLS private key (PEM)", false},
       {"master_key_file", "EPCFLEET_MASTER_KEY_FILE", "{data_dir}/master.key",
        "file holding the master key that seals secrets", false},
-      {"web_root", "EPCFLEET_WEB_ROOT", EPCFLEET_DEFAULT_WEB_ROOT, "the dashboard's built files", false},
+      {"web_root", "EPCFLEET_WEB_ROOT", EPCFLEET_DEFAULT_WEB_ROOT, "the dashboard's built files",
+       false},
       {"log_json", "EPCFLEET_LOG_JSON", "false", "log JSON lines instead of text", false},
       {"log_level", "EPCFLEET_LOG_LEVEL", "info", "debug, info, warn or error", false},
-      {"max_body_bytes", "EPCFLEET_MAX_BODY_BYTES", "1048576", "largest accepted API request body", false},
+      {"max_body_bytes", "EPCFLEET_MAX_BODY_BYTES", "1048576", "largest accepted API request body",
+       false},
       {"io_threads", "EPCFLEET_IO_THREADS", "2", "threads running network I/O", false},
-      {"worker_threads", "EPCFLEET_WORKER_THREADS", "6", "threads running store and crypto work", false},
-      {"session_ttl_hours", "EPCFLEET_SESSION_TTL_HOURS", "12", "lifetime of a login session", false},
+      {"worker_threads", "EPCFLEET_WORKER_THREADS", "6", "threads running store and crypto work",
+       false},
+      {"session_ttl_hours", "EPCFLEET_SESSION_TTL_HOURS", "12", "lifetime of a login session",
+       false},
   };
   return defs;
 }
@@ -61,19 +69,26 @@ Result<Config> Config::load(const std::string& data_dir,
     try {
       parsed = toml::parse_file(path);
     } catch (const toml::parse_error& err) {
-      return fail(ErrorCode::kInvalidArgument,
-                  path + ":" + std::to_string(err.source().begin.line) + ": " +
-                      std::string(err.description()));
+      return fail(ErrorCode::kInvalidArgument, path + ":" +
+                                                   std::to_string(err.source().begin.line) + ": " +
+                                                   std::string(err.description()));
     }
     for (const auto& [key, node] : parsed) {
       const std::string k(key.str());
       bool known = false;
-      for (const auto& d : setting_defs()) known = known || d.key == k;
-      if (!known) return fail(ErrorCode::kInvalidArgument, path + ": unknown setting '" + k + "'");
-      if (auto s = node.value<std::string>()) file_values[k] = *s;
-      else if (auto b = node.value<bool>()) file_values[k] = *b ? "true" : "false";
-      else if (auto i = node.value<std::int64_t>()) file_values[k] = std::to_string(*i);
-      else return fail(ErrorCode::kInvalidArgument, path + ": setting '" + k + "' has an unsupported type");
+      for (const auto& d : setting_defs())
+        known = known || d.key == k;
+      if (!known)
+        return fail(ErrorCode::kInvalidArgument, path + ": unknown setting '" + k + "'");
+      if (auto s = node.value<std::string>())
+        file_values[k] = *s;
+      else if (auto b = node.value<bool>())
+        file_values[k] = *b ? "true" : "false";
+      else if (auto i = node.value<std::int64_t>())
+        file_values[k] = std::to_string(*i);
+      else
+        return fail(ErrorCode::kInvalidArgument,
+                    path + ": setting '" + k + "' has an unsupported type");
     }
   }
   for (const auto& d : setting_defs()) {
@@ -99,7 +114,9 @@ std::string Config::get(const std::string& key) const {
   return it == values_.end() ? std::string{} : it->second;
 }
 
-bool Config::get_bool(const std::string& key) const { return is_true(get(key)); }
+bool Config::get_bool(const std::string& key) const {
+  return is_true(get(key));
+}
 
 Result<long> Config::get_int(const std::string& key, long min, long max) const {
   const std::string v = get(key);
@@ -107,8 +124,8 @@ Result<long> Config::get_int(const std::string& key, long min, long max) const {
   const long n = std::strtol(v.c_str(), &end, 10);
   if (v.empty() || *end != '\0' || n < min || n > max) {
     return fail(ErrorCode::kInvalidArgument, "setting " + key + " must be a whole number from " +
-                                                 std::to_string(min) + " to " + std::to_string(max) +
-                                                 " (got '" + v + "')");
+                                                 std::to_string(min) + " to " +
+                                                 std::to_string(max) + " (got '" + v + "')");
   }
   return n;
 }
@@ -124,7 +141,8 @@ std::string Config::describe() const {
     std::string v = get(d.key);
     if (d.key == "store") {
       auto loc = store::parse_store_url(v, data_dir_);
-      v = loc ? (loc->dialect == store::Dialect::kSqlite && v == "sqlite" ? v : loc->display()) : "(invalid)";
+      v = loc ? (loc->dialect == store::Dialect::kSqlite && v == "sqlite" ? v : loc->display())
+              : "(invalid)";
     } else if (d.secret) {
       v = "****";
     }
@@ -146,7 +164,8 @@ Status write_initial_config(const std::string& path, const std::string& store_ur
     }
   }
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::kConflict, "cannot create " + path);
+  if (fd < 0)
+    return fail(ErrorCode::kConflict, "cannot create " + path);
   const ssize_t n = ::write(fd, body.data(), body.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);

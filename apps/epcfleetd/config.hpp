@@ -12,8 +12,8 @@
 namespace epcfleet::app {
 
 struct SettingDef {
-  std::string key;      // in epcfleetd.toml and as --flag (with '_' → '-')
-  std::string env;      // EPCFLEET_…
+  std::string key;       // in epcfleetd.toml and as --flag (with '_' → '-')
+  std::string env;       // EPCFLEET_…
   std::string fallback;  // default ("{data_dir}" is replaced)
   std::string help;
   bool secret = false;  // masked by `config show`
@@ -24,7 +24,8 @@ const std::vector<SettingDef>& setting_defs();
 class Config {
 public:
   // flags: key → value for the flags given on the command line.
-  static Result<Config> load(const std::string& data_dir, const std::map<std::string, std::string>& flags);
+  static Result<Config> load(const std::string& data_dir,
+                             const std::map<std::string, std::string>& flags);
 
   const std::string& data_dir() const { return data_dir_; }
   std::string get(const std::string& key) const;

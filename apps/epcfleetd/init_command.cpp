@@ -31,16 +31,19 @@ bool initialized(const fs::path& dir) {
 
 Result<std::string> read_password_file(const std::string& path) {
   std::ifstream in(path);
-  if (!in) return fail(ErrorCode::kNotFound, "cannot read password file " + path);
+  if (!in)
+    return fail(ErrorCode::kNotFound, "cannot read password file " + path);
   std::string pw;
   std::getline(in, pw);
-  while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n')) pw.pop_back();
+  while (!pw.empty() && (pw.back() == '\r' || pw.back() == '\n'))
+    pw.pop_back();
   return pw;
 }
 
 std::string host_name() {
   char buf[256] = {};
-  if (::gethostname(buf, sizeof buf - 1) != 0) return "localhost";
+  if (::gethostname(buf, sizeof buf - 1) != 0)
+    return "localhost";
   return buf;
 }
 
@@ -48,30 +51,37 @@ Status build(const fs::path& dir, const InitOptions& o, const std::string& passw
   fs::create_directories(dir / "tls");
   fs::permissions(dir, fs::perms::owner_all, fs::perm_options::replace);
   auto box = crypto::SecretBox::create((dir / "master.key").string());
-  if (!box) return fail(box.error());
+  if (!box)
+    return fail(box.error());
   crypto::CertificateRequest cert;
   cert.dns_names = {"localhost"};
-  if (const auto h = host_name(); h != "localhost") cert.dns_names.push_back(h);
+  if (const auto h = host_name(); h != "localhost")
+    cert.dns_names.push_back(h);
   cert.ip_addresses = {"127.0.0.1", "::1"};
   if (auto s = crypto::write_self_signed_certificate(cert, (dir / "tls/server.crt").string(),
                                                      (dir / "tls/server.key").string());
       !s) {
     return s;
   }
-  if (auto s = write_initial_config(Config::file_path(dir.string()), o.store_url); !s) return s;
+  if (auto s = write_initial_config(Config::file_path(dir.string()), o.store_url); !s)
+    return s;
   auto location = store::parse_store_url(o.store_url, dir.string());
-  if (!location) return fail(location.error());
+  if (!location)
+    return fail(location.error());
   auto db = store::Database::open(*location, 2);
-  if (!db) return fail(db.error());
-  if (auto m = (*db)->migrate(); !m) return m;
+  if (!db)
+    return fail(db.error());
+  if (auto m = (*db)->migrate(); !m)
+    return m;
   // A shared PostgreSQL store may already belong to another installation.
-  auto admins = (*db)->read([](store::Connection& c) {
-    return store::UserRepository(c).count_platform_admins();
-  });
-  if (!admins) return fail(admins.error());
+  auto admins = (*db)->read(
+      [](store::Connection& c) { return store::UserRepository(c).count_platform_admins(); });
+  if (!admins)
+    return fail(admins.error());
   if (*admins > 0) {
-    return fail(ErrorCode::kConflict, "the store " + location->display() +
-                                          " already has a platform administrator: it is initialized");
+    return fail(ErrorCode::kConflict,
+                "the store " + location->display() +
+                    " already has a platform administrator: it is initialized");
   }
   NullEventPublisher events;
   auth::AuthService auth(*db, events, {});
@@ -119,9 +129,12 @@ int run_init(const InitOptions& o) {
   if (built) {
     // The SQLite file is named by path inside the directory, so renaming the directory is safe
     // once the store is closed (it is: `build` returned).
-    if (fs::exists(dir, ec)) fs::remove(dir, ec);
+    if (fs::exists(dir, ec))
+      fs::remove(dir, ec);
     fs::rename(staging, dir, ec);
-    if (ec) built = fail(ErrorCode::kUnavailable, "cannot move " + staging.string() + " to " + dir.string() + ": " + ec.message());
+    if (ec)
+      built = fail(ErrorCode::kUnavailable,
+                   "cannot move " + staging.string() + " to " + dir.string() + ": " + ec.message());
   }
   if (!built) {
     fs::remove_all(staging, ec);
@@ -129,7 +142,10 @@ int run_init(const InitOptions& o) {
     return 1;
   }
   std::cout << "Initialized " << dir.string() << "\n"
-            << "  store:       " << (o.store_url == "sqlite" ? "sqlite (" + (dir / "epcfleet.db").string() + ")" : "as configured") << "\n"
+            << "  store:       "
+            << (o.store_url == "sqlite" ? "sqlite (" + (dir / "epcfleet.db").string() + ")"
+                                        : "as configured")
+            << "\n"
             << "  master key:  " << (dir / "master.key").string() << " (back it up; mode 0600)\n"
             << "  certificate: " << (dir / "tls/server.crt").string() << " (self-signed)\n"
             << "  admin user:  " << o.admin_user << "\n";

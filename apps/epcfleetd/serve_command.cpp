@@ -1,8 +1,8 @@
 // `epcfleetd serve`: wires the store, services, API and network server together and runs them.
-#include <boost/asio/ip/address.hpp>
-
 #include <filesystem>
 #include <iostream>
+
+#include <boost/asio/ip/address.hpp>
 
 #include "commands.hpp"
 #include "config.hpp"
@@ -12,10 +12,10 @@
 #include "epcfleet/auth/user_service.hpp"
 #include "epcfleet/crypto/primitives.hpp"
 #include "epcfleet/crypto/secret_box.hpp"
-#include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/http/dispatcher.hpp"
 #include "epcfleet/http/server.hpp"
 #include "epcfleet/logging/log.hpp"
+#include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/tenants/tenant_service.hpp"
 #include "serve_setup.hpp"
 
@@ -28,11 +28,14 @@ namespace epcfleet::app {
 int run_serve(const std::string& data_dir, const std::map<std::string, std::string>& flags) {
   crypto::initialize();
   auto config = load_initialized_config(data_dir, flags);
-  if (!config) return report("serve", config.error());
-  if (auto s = init_logging(*config); !s) return report("serve", s.error());
+  if (!config)
+    return report("serve", config.error());
+  if (auto s = init_logging(*config); !s)
+    return report("serve", s.error());
 
   auto listen = parse_listen(config->get("listen"));
-  if (!listen) return report("serve", listen.error());
+  if (!listen)
+    return report("serve", listen.error());
   const bool plain_http = config->get_bool("http");
   if (plain_http) {
     boost::system::error_code ec;
@@ -40,13 +43,16 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
     if (ec || !address.is_loopback()) {
       return report("serve", Error{ErrorCode::kInvalidArgument,
                                    "--http serves without TLS and is allowed only on a loopback "
-                                   "address (127.0.0.1 or ::1), not " + listen->first});
+                                   "address (127.0.0.1 or ::1), not " +
+                                       listen->first});
     }
   }
   auto box = crypto::SecretBox::load(config->get("master_key_file"));
-  if (!box) return report("serve", box.error());
+  if (!box)
+    return report("serve", box.error());
   auto db = open_store(*config);
-  if (!db) return report("serve", db.error());
+  if (!db)
+    return report("serve", db.error());
 
   http::EventHub hub;
   auto ttl = config->get_int("session_ttl_hours", 1, 24 * 30);
@@ -54,7 +60,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   auto io_threads = config->get_int("io_threads", 1, 64);
   auto worker_threads = config->get_int("worker_threads", 1, 256);
   for (const auto* r : {&ttl, &max_body, &io_threads, &worker_threads}) {
-    if (!*r) return report("serve", r->error());
+    if (!*r)
+      return report("serve", r->error());
   }
   auth::AuthOptions auth_options;
   auth_options.session_ttl_s = *ttl * 3600;
@@ -79,8 +86,9 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
 
   http::StaticFiles static_files(config->get("web_root"));
   if (!static_files.available()) {
-    log::warn("web.missing", {{"web_root", static_files.root()},
-                              {"hint", "build the dashboard with `make web`; the API works without it"}});
+    log::warn("web.missing",
+              {{"web_root", static_files.root()},
+               {"hint", "build the dashboard with `make web`; the API works without it"}});
   }
   http::Dispatcher dispatcher(router, auth, &static_files);
 
@@ -94,24 +102,28 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   options.io_threads = static_cast<int>(*io_threads);
   options.worker_threads = static_cast<int>(*worker_threads);
   http::Server server(options, dispatcher, hub);
-  if (auto s = server.listen(); !s) return report("serve", s.error());
+  if (auto s = server.listen(); !s)
+    return report("serve", s.error());
 
   const std::string scheme = plain_http ? "http" : "https";
-  const std::string host = listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
+  const std::string host =
+      listen->first.find(':') != std::string::npos ? "[" + listen->first + "]" : listen->first;
   const std::string url = scheme + "://" + host + ":" + std::to_string(server.bound_port()) + "/";
   log::info("server.listening", {{"url", url},
                                  {"store", (*db)->location().display()},
                                  {"version", EPCFLEET_VERSION},
                                  {"schema", (*db)->schema_version()}});
   std::cout << "epcfleetd " << EPCFLEET_VERSION << " serving on " << url
-            << (static_files.available() ? "  (dashboard: log in at " + url + ")" : "") << std::endl;
+            << (static_files.available() ? "  (dashboard: log in at " + url + ")" : "")
+            << std::endl;
   auth.sweep_expired_sessions();
   server.run([&auth, &hub] {
     auth.sweep_expired_sessions();
     // Open WebSockets follow revocations, removals and role changes within a minute.
     hub.refresh([&auth](const auth::Principal& p) -> std::optional<auth::Principal> {
       auto fresh = auth.authenticate_hash(p.credential_hash, p.kind);
-      if (!fresh) return std::nullopt;
+      if (!fresh)
+        return std::nullopt;
       return std::move(*fresh);
     });
   });

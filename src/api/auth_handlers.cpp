@@ -16,10 +16,12 @@ json memberships_json(const std::vector<store::Membership>& list) {
 
 std::string cookie(std::string_view name, const std::string& value, std::int64_t max_age,
                    bool http_only, bool secure) {
-  std::string c = std::string(name) + "=" + value + "; Path=/; SameSite=Strict; Max-Age=" +
-                  std::to_string(max_age);
-  if (http_only) c += "; HttpOnly";
-  if (secure) c += "; Secure";
+  std::string c = std::string(name) + "=" + value +
+                  "; Path=/; SameSite=Strict; Max-Age=" + std::to_string(max_age);
+  if (http_only)
+    c += "; HttpOnly";
+  if (secure)
+    c += "; Secure";
   return c;
 }
 
@@ -38,18 +40,22 @@ void register_auth_routes(http::Router& router, const Services& s) {
   auto* auth = s.auth;
   const bool secure = s.secure_cookies;
 
-  http::RouteSpec login{Method::kPost, "/api/v1/auth/login",
-                        "Log in with a username and password.", "auth", Access::kPublic};
+  http::RouteSpec login{Method::kPost, "/api/v1/auth/login", "Log in with a username and password.",
+                        "auth", Access::kPublic};
   login.request_schema = kLoginSchema;
   router.add(login, [auth, secure](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"username", "password", "cookie"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auto username = required_string(*body, "username");
     auto password = required_string(*body, "password");
     auto want_cookie = optional_bool(*body, "cookie");
-    if (!username) return reply_error(ctx, username.error());
-    if (!password) return reply_error(ctx, password.error());
-    if (!want_cookie) return reply_error(ctx, want_cookie.error());
+    if (!username)
+      return reply_error(ctx, username.error());
+    if (!password)
+      return reply_error(ctx, password.error());
+    if (!want_cookie)
+      return reply_error(ctx, want_cookie.error());
     auth::LoginRequest req{*username, *password, want_cookie->value_or(false)};
     auto result = auth->login(req, ctx.actor);
     if (!result) {
@@ -62,15 +68,16 @@ void register_auth_routes(http::Router& router, const Services& s) {
     const std::int64_t max_age = (result->expires_at - now_ms()) / 1000;
     if (req.cookie) {
       auto tenants = auth->visible_tenants(result->principal);
-      if (!tenants) return reply_error(ctx, tenants.error());
+      if (!tenants)
+        return reply_error(ctx, tenants.error());
       auto r = reply(200, {{"expires_at", format_iso8601(result->expires_at)},
                            {"csrf_token", result->csrf_token},
                            {"user",
                             {{"username", result->principal.name},
                              {"platform_admin", result->principal.platform_admin},
                              {"tenants", memberships_json(*tenants)}}}});
-      r.headers.emplace_back("set-cookie", cookie(http::kSessionCookie, result->session_token,
-                                                  max_age, true, secure));
+      r.headers.emplace_back(
+          "set-cookie", cookie(http::kSessionCookie, result->session_token, max_age, true, secure));
       r.headers.emplace_back("set-cookie",
                              cookie(http::kCsrfCookie, result->csrf_token, max_age, false, secure));
       return r;
@@ -93,7 +100,8 @@ void register_auth_routes(http::Router& router, const Services& s) {
       return reply_error(ctx, Error{ErrorCode::kInvalidArgument,
                                     "only sessions log out; revoke API tokens instead"});
     }
-    if (auto s2 = auth->logout(token, ctx.actor); !s2) return reply_error(ctx, s2.error());
+    if (auto s2 = auth->logout(token, ctx.actor); !s2)
+      return reply_error(ctx, s2.error());
     auto r = http::Response::no_content();
     r.headers.emplace_back("set-cookie", cookie(http::kSessionCookie, "", 0, true, secure));
     r.headers.emplace_back("set-cookie", cookie(http::kCsrfCookie, "", 0, false, secure));
@@ -105,7 +113,8 @@ void register_auth_routes(http::Router& router, const Services& s) {
   me.response_schema = kMeSchema;
   router.add(me, [auth](http::Context& ctx) {
     auto tenants = auth->visible_tenants(*ctx.principal);
-    if (!tenants) return reply_error(ctx, tenants.error());
+    if (!tenants)
+      return reply_error(ctx, tenants.error());
     return reply(200, {{"username", ctx.principal->name},
                        {"platform_admin", ctx.principal->platform_admin},
                        {"tenants", memberships_json(*tenants)}});

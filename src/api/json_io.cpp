@@ -15,8 +15,10 @@ Result<json> parse_object(const http::Request& request,
     return fail(ErrorCode::kInvalidArgument, "send the body as Content-Type: application/json");
   }
   json body = json::parse(request.body.empty() ? std::string("{}") : request.body, nullptr, false);
-  if (body.is_discarded()) return fail(ErrorCode::kInvalidArgument, "the body is not valid JSON");
-  if (!body.is_object()) return fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
+  if (body.is_discarded())
+    return fail(ErrorCode::kInvalidArgument, "the body is not valid JSON");
+  if (!body.is_object())
+    return fail(ErrorCode::kInvalidArgument, "the body must be a JSON object");
   for (const auto& [key, value] : body.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       return fail(ErrorCode::kInvalidArgument, "unknown field '" + key + "'");
@@ -38,7 +40,8 @@ Result<std::string> required_string(const json& body, const char* field) {
 
 Result<std::optional<std::string>> optional_string(const json& body, const char* field) {
   auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return std::optional<std::string>{};
+  if (it == body.end() || it->is_null())
+    return std::optional<std::string>{};
   if (!it->is_string()) {
     return fail(ErrorCode::kInvalidArgument, std::string("field '") + field + "' must be a string");
   }
@@ -47,25 +50,30 @@ Result<std::optional<std::string>> optional_string(const json& body, const char*
 
 Result<std::optional<std::int64_t>> optional_integer(const json& body, const char* field) {
   auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return std::optional<std::int64_t>{};
+  if (it == body.end() || it->is_null())
+    return std::optional<std::int64_t>{};
   if (!it->is_number_integer()) {
-    return fail(ErrorCode::kInvalidArgument, std::string("field '") + field + "' must be an integer");
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("field '") + field + "' must be an integer");
   }
   return std::optional<std::int64_t>(it->get<std::int64_t>());
 }
 
 Result<std::optional<bool>> optional_bool(const json& body, const char* field) {
   auto it = body.find(field);
-  if (it == body.end() || it->is_null()) return std::optional<bool>{};
+  if (it == body.end() || it->is_null())
+    return std::optional<bool>{};
   if (!it->is_boolean()) {
-    return fail(ErrorCode::kInvalidArgument, std::string("field '") + field + "' must be true or false");
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("field '") + field + "' must be true or false");
   }
   return std::optional<bool>(it->get<bool>());
 }
 
 Result<Role> role_field(const json& body, const char* field) {
   auto text = required_string(body, field);
-  if (!text) return fail(text.error());
+  if (!text)
+    return fail(text.error());
   auto role = parse_role(*text);
   if (!role) {
     return fail(ErrorCode::kInvalidArgument,
@@ -86,7 +94,8 @@ http::Response reply_error(const http::Context& ctx, const Error& error) {
                                  "internal error; the request id is in the server log",
                                  ctx.request.request_id);
   }
-  return http::Response::error(status, to_string(error.code), error.message, ctx.request.request_id);
+  return http::Response::error(status, to_string(error.code), error.message,
+                               ctx.request.request_id);
 }
 
 Result<PageRequest> page_request(const http::Request& request) {
@@ -101,15 +110,17 @@ Result<PageRequest> page_request(const http::Request& request) {
   }
   if (auto cursor = request.query("cursor"); cursor && !cursor->empty()) {
     auto decoded = crypto::hex_decode(*cursor);
-    if (!decoded) return fail(ErrorCode::kInvalidArgument, "cursor is not one this server issued");
+    if (!decoded)
+      return fail(ErrorCode::kInvalidArgument, "cursor is not one this server issued");
     page.after = *decoded;
   }
   return page;
 }
 
 json page_body(json items, const std::optional<std::string>& next_cursor) {
-  return json{{"items", std::move(items)},
-              {"next_cursor", next_cursor ? json(crypto::hex_encode(*next_cursor)) : json(nullptr)}};
+  return json{
+      {"items", std::move(items)},
+      {"next_cursor", next_cursor ? json(crypto::hex_encode(*next_cursor)) : json(nullptr)}};
 }
 
 json iso_or_null(const std::optional<TimestampMs>& t) {

@@ -1,10 +1,10 @@
 #pragma once
 // Private helpers shared by the handlers: body parsing with clear errors, answers, pagination.
 
-#include <nlohmann/json.hpp>
-
 #include <initializer_list>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/http/dispatcher.hpp"
@@ -17,7 +17,8 @@ using nlohmann::json;
 
 // Parses the body as a JSON object; refuses fields not in `allowed` (typos should not pass
 // silently).
-Result<json> parse_object(const http::Request& request, std::initializer_list<std::string_view> allowed);
+Result<json> parse_object(const http::Request& request,
+                          std::initializer_list<std::string_view> allowed);
 
 Result<std::string> required_string(const json& body, const char* field);
 Result<std::optional<std::string>> optional_string(const json& body, const char* field);

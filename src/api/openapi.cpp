@@ -30,13 +30,15 @@ std::string operation_id(const http::RouteSpec& spec) {
 }
 
 json schema_or_object(const std::string& text) {
-  if (text.empty()) return json{{"type", "object"}};
+  if (text.empty())
+    return json{{"type", "object"}};
   return json::parse(text);
 }
 
 json error_response(const char* description) {
-  return {{"description", description},
-          {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
+  return {
+      {"description", description},
+      {"content", {{"application/json", {{"schema", {{"$ref", "#/components/schemas/Error"}}}}}}}};
 }
 
 }  // namespace
@@ -61,12 +63,15 @@ std::string openapi_document(const http::Router& router, const std::string& vers
       }
     }
     for (const auto& q : spec.query_params) {
-      params.push_back({{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
+      params.push_back(
+          {{"name", q}, {"in", "query"}, {"required", false}, {"schema", {{"type", "string"}}}});
     }
-    if (!params.empty()) op["parameters"] = params;
+    if (!params.empty())
+      op["parameters"] = params;
     if (!spec.request_schema.empty()) {
-      op["requestBody"] = {{"required", true},
-                           {"content", {{"application/json", {{"schema", schema_or_object(spec.request_schema)}}}}}};
+      op["requestBody"] = {
+          {"required", true},
+          {"content", {{"application/json", {{"schema", schema_or_object(spec.request_schema)}}}}}};
     }
     json responses;
     json ok{{"description", "Success"}};
@@ -74,10 +79,12 @@ std::string openapi_document(const http::Router& router, const std::string& vers
       ok["content"] = {{"application/json", {{"schema", schema_or_object(spec.response_schema)}}}};
     }
     responses[std::to_string(spec.success_status)] = ok;
-    if (!spec.request_schema.empty()) responses["400"] = error_response("Invalid input");
+    if (!spec.request_schema.empty())
+      responses["400"] = error_response("Invalid input");
     if (spec.access != http::Access::kPublic) {
       responses["401"] = error_response("Not authenticated");
-      op["security"] = json::array({{{"bearerAuth", json::array()}}, {{"cookieAuth", json::array()}}});
+      op["security"] =
+          json::array({{{"bearerAuth", json::array()}}, {{"cookieAuth", json::array()}}});
     } else {
       op["security"] = json::array();
     }
@@ -93,7 +100,8 @@ std::string openapi_document(const http::Router& router, const std::string& vers
                               : spec.access == http::Access::kAuthenticated ? "authenticated"
                               : spec.access == http::Access::kPlatformAdmin ? "platform_admin"
                                                                             : "tenant";
-    if (spec.access == http::Access::kTenant) op["x-epcfleet-min-role"] = to_string(spec.min_role);
+    if (spec.access == http::Access::kTenant)
+      op["x-epcfleet-min-role"] = to_string(spec.min_role);
     paths[spec.pattern][lower(to_string(spec.method))] = op;
   }
   json doc = {
@@ -101,9 +109,10 @@ std::string openapi_document(const http::Router& router, const std::string& vers
       {"info",
        {{"title", "epcfleet API"},
         {"version", version},
-        {"description", "Multi-tenant management of LTE packet cores: APT repositories, updates, "
-                        "SNMP monitoring. Errors are {\"error\":{\"code\",\"message\",\"request_id\"}}; "
-                        "lists are {\"items\",\"next_cursor\"}."}}},
+        {"description",
+         "Multi-tenant management of LTE packet cores: APT repositories, updates, "
+         "SNMP monitoring. Errors are {\"error\":{\"code\",\"message\",\"request_id\"}}; "
+         "lists are {\"items\",\"next_cursor\"}."}}},
       {"servers", json::array({{{"url", "/"}}})},
       {"paths", paths},
       {"components",

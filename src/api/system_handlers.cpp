@@ -10,7 +10,9 @@ void register_system_routes(http::Router& router, const Services& s) {
   using http::Method;
 
   router.add({Method::kGet, "/healthz", "Liveness: the process is up.", "system", Access::kPublic},
-             [](http::Context&) { return reply(200, json{{"status", "ok"}}); });
+             [](http::Context&) {
+               return reply(200, json{{"status", "ok"}});
+             });
 
   auto db = s.db;
   router.add({Method::kGet, "/readyz", "Readiness: the store answers.", "system", Access::kPublic},

@@ -30,7 +30,8 @@ void register_tenant_routes(http::Router& router, const Services& s) {
   list.response_schema = kTenantSchema;
   router.add(list, [auth](http::Context& ctx) {
     auto visible = auth->visible_tenants(*ctx.principal);
-    if (!visible) return reply_error(ctx, visible.error());
+    if (!visible)
+      return reply_error(ctx, visible.error());
     json items = json::array();
     for (const auto& m : *visible) {
       items.push_back({{"id", m.tenant_id},
@@ -49,13 +50,17 @@ void register_tenant_routes(http::Router& router, const Services& s) {
   create.response_schema = kTenantSchema;
   router.add(create, [tenants](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"id", "name"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auto id = required_string(*body, "id");
-    if (!id) return reply_error(ctx, id.error());
+    if (!id)
+      return reply_error(ctx, id.error());
     auto name = required_string(*body, "name");
-    if (!name) return reply_error(ctx, name.error());
+    if (!name)
+      return reply_error(ctx, name.error());
     auto t = tenants->create(*id, *name, ctx.actor);
-    if (!t) return reply_error(ctx, t.error());
+    if (!t)
+      return reply_error(ctx, t.error());
     auto r = reply(201, tenant_json(*t));
     r.set_header("location", "/api/v1/tenants/" + t->id);
     return r;
@@ -66,36 +71,46 @@ void register_tenant_routes(http::Router& router, const Services& s) {
   get.response_schema = kTenantSchema;
   router.add(get, [tenants](http::Context& ctx) {
     auto t = tenants->get(ctx.tenant());
-    if (!t) return reply_error(ctx, t.error());
+    if (!t)
+      return reply_error(ctx, t.error());
     return reply(200, tenant_json(*t));
   });
 
-  http::RouteSpec rename{Method::kPatch, "/api/v1/tenants/{t}", "Rename a tenant.", "tenants",
-                         Access::kTenant, Role::kOwner, "tenant.update"};
+  http::RouteSpec rename{Method::kPatch,  "/api/v1/tenants/{t}", "Rename a tenant.", "tenants",
+                         Access::kTenant, Role::kOwner,          "tenant.update"};
   rename.request_schema = kRenameSchema;
   rename.response_schema = kTenantSchema;
   router.add(rename, [tenants](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"name"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auto name = required_string(*body, "name");
-    if (!name) return reply_error(ctx, name.error());
+    if (!name)
+      return reply_error(ctx, name.error());
     auto t = tenants->rename(ctx.tenant(), *name, ctx.actor);
-    if (!t) return reply_error(ctx, t.error());
+    if (!t)
+      return reply_error(ctx, t.error());
     return reply(200, tenant_json(*t));
   });
 
   // Deleting is for platform admins, but the tenant must still be one the caller can see
   // (Access::kTenant gives 404 for others); the handler then requires platform rights.
-  http::RouteSpec remove{Method::kDelete, "/api/v1/tenants/{t}",
-                         "Delete a tenant and everything in it (platform admins).", "tenants",
-                         Access::kTenant, Role::kOwner, "tenant.delete"};
+  http::RouteSpec remove{Method::kDelete,
+                         "/api/v1/tenants/{t}",
+                         "Delete a tenant and everything in it (platform admins).",
+                         "tenants",
+                         Access::kTenant,
+                         Role::kOwner,
+                         "tenant.delete"};
   remove.success_status = 204;
   router.add(remove, [tenants, auth](http::Context& ctx) {
     if (!ctx.principal->platform_admin) {
       auth->record_denied(*ctx.principal, ctx.actor, ctx.tenant(), "tenant.delete", ctx.tenant());
-      return reply_error(ctx, Error{ErrorCode::kForbidden, "only platform administrators delete tenants"});
+      return reply_error(
+          ctx, Error{ErrorCode::kForbidden, "only platform administrators delete tenants"});
     }
-    if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r) return reply_error(ctx, r.error());
+    if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r)
+      return reply_error(ctx, r.error());
     return http::Response::no_content();
   });
 }

@@ -32,45 +32,64 @@ void register_token_routes(http::Router& router, const Services& s) {
   using http::Method;
   auto* tokens = s.tokens;
 
-  http::RouteSpec list{Method::kGet, "/api/v1/tenants/{t}/tokens", "The tenant's API tokens.",
-                       "tokens", Access::kTenant, Role::kOperator};
+  http::RouteSpec list{Method::kGet,
+                       "/api/v1/tenants/{t}/tokens",
+                       "The tenant's API tokens.",
+                       "tokens",
+                       Access::kTenant,
+                       Role::kOperator};
   list.query_params = {"limit", "cursor"};
   list.response_schema = kTokenSchema;
   router.add(list, [tokens](http::Context& ctx) {
     auto page = page_request(ctx.request);
-    if (!page) return reply_error(ctx, page.error());
+    if (!page)
+      return reply_error(ctx, page.error());
     auto result = tokens->list(ctx.tenant(), page->after, page->limit);
-    if (!result) return reply_error(ctx, result.error());
+    if (!result)
+      return reply_error(ctx, result.error());
     json items = json::array();
-    for (const auto& t : result->items) items.push_back(token_json(t));
+    for (const auto& t : result->items)
+      items.push_back(token_json(t));
     return reply(200, page_body(std::move(items), result->next_cursor));
   });
 
-  http::RouteSpec create{Method::kPost, "/api/v1/tenants/{t}/tokens",
-                         "Create an API token; the secret is in this answer only.", "tokens",
-                         Access::kTenant, Role::kOperator, "token.create"};
+  http::RouteSpec create{Method::kPost,
+                         "/api/v1/tenants/{t}/tokens",
+                         "Create an API token; the secret is in this answer only.",
+                         "tokens",
+                         Access::kTenant,
+                         Role::kOperator,
+                         "token.create"};
   create.success_status = 201;
   create.request_schema = kCreateSchema;
   create.response_schema = kTokenSchema;
   router.add(create, [tokens](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"name", "role", "expires_in_days"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auto name = required_string(*body, "name");
-    if (!name) return reply_error(ctx, name.error());
+    if (!name)
+      return reply_error(ctx, name.error());
     auto role = role_field(*body, "role");
-    if (!role) return reply_error(ctx, role.error());
+    if (!role)
+      return reply_error(ctx, role.error());
     auto days = optional_integer(*body, "expires_in_days");
-    if (!days) return reply_error(ctx, days.error());
+    if (!days)
+      return reply_error(ctx, days.error());
     auth::NewToken request{*name, *role, days->value_or(90)};
-    auto created = tokens->create(ctx.tenant(), request, *ctx.role, ctx.principal->user_id, ctx.actor);
-    if (!created) return reply_error(ctx, created.error());
+    auto created =
+        tokens->create(ctx.tenant(), request, *ctx.role, ctx.principal->user_id, ctx.actor);
+    if (!created)
+      return reply_error(ctx, created.error());
     json body_out = token_json(created->token);
     body_out["token"] = created->secret;
     return reply(201, body_out);
   });
 
-  http::RouteSpec revoke{Method::kDelete, "/api/v1/tenants/{t}/tokens/{id}", "Revoke an API token.",
-                         "tokens", Access::kTenant, Role::kOperator, "token.revoke"};
+  http::RouteSpec revoke{Method::kDelete,        "/api/v1/tenants/{t}/tokens/{id}",
+                         "Revoke an API token.", "tokens",
+                         Access::kTenant,        Role::kOperator,
+                         "token.revoke"};
   revoke.success_status = 204;
   router.add(revoke, [tokens](http::Context& ctx) {
     if (auto r = tokens->revoke(ctx.tenant(), ctx.param("id"), ctx.actor); !r) {

@@ -31,74 +31,102 @@ void register_user_routes(http::Router& router, const Services& s) {
   using http::Method;
   auto* users = s.users;
 
-  http::RouteSpec list{Method::kGet, "/api/v1/tenants/{t}/users", "The tenant's users.", "users",
-                       Access::kTenant, Role::kOwner};
+  http::RouteSpec list{Method::kGet,          "/api/v1/tenants/{t}/users",
+                       "The tenant's users.", "users",
+                       Access::kTenant,       Role::kOwner};
   list.query_params = {"limit", "cursor"};
   list.response_schema = kUserSchema;
   router.add(list, [users](http::Context& ctx) {
     auto page = page_request(ctx.request);
-    if (!page) return reply_error(ctx, page.error());
+    if (!page)
+      return reply_error(ctx, page.error());
     auto result = users->list(ctx.tenant(), page->after, page->limit);
-    if (!result) return reply_error(ctx, result.error());
+    if (!result)
+      return reply_error(ctx, result.error());
     json items = json::array();
-    for (const auto& m : result->items) items.push_back(member_json(m));
+    for (const auto& m : result->items)
+      items.push_back(member_json(m));
     return reply(200, page_body(std::move(items), result->next_cursor));
   });
 
-  http::RouteSpec create{Method::kPost, "/api/v1/tenants/{t}/users", "Create a user in the tenant.",
-                         "users", Access::kTenant, Role::kOwner, "user.create"};
+  http::RouteSpec create{Method::kPost,
+                         "/api/v1/tenants/{t}/users",
+                         "Create a user in the tenant.",
+                         "users",
+                         Access::kTenant,
+                         Role::kOwner,
+                         "user.create"};
   create.success_status = 201;
   create.request_schema = kCreateSchema;
   create.response_schema = kUserSchema;
   router.add(create, [users](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"username", "password", "role"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auto username = required_string(*body, "username");
-    if (!username) return reply_error(ctx, username.error());
+    if (!username)
+      return reply_error(ctx, username.error());
     auto password = required_string(*body, "password");
-    if (!password) return reply_error(ctx, password.error());
+    if (!password)
+      return reply_error(ctx, password.error());
     auto role = role_field(*body, "role");
-    if (!role) return reply_error(ctx, role.error());
+    if (!role)
+      return reply_error(ctx, role.error());
     auto m = users->create(ctx.tenant(), {*username, *password, *role}, ctx.actor);
-    if (!m) return reply_error(ctx, m.error());
+    if (!m)
+      return reply_error(ctx, m.error());
     auto r = reply(201, member_json(*m));
     r.set_header("location", "/api/v1/tenants/" + ctx.tenant() + "/users/" + m->username);
     return r;
   });
 
-  http::RouteSpec get{Method::kGet, "/api/v1/tenants/{t}/users/{username}", "One user.", "users",
+  http::RouteSpec get{Method::kGet,    "/api/v1/tenants/{t}/users/{username}",
+                      "One user.",     "users",
                       Access::kTenant, Role::kOwner};
   get.response_schema = kUserSchema;
   router.add(get, [users](http::Context& ctx) {
     auto m = users->get(ctx.tenant(), ctx.param("username"));
-    if (!m) return reply_error(ctx, m.error());
+    if (!m)
+      return reply_error(ctx, m.error());
     return reply(200, member_json(*m));
   });
 
-  http::RouteSpec update{Method::kPatch, "/api/v1/tenants/{t}/users/{username}",
-                         "Change a user's role or password.", "users", Access::kTenant,
-                         Role::kOwner, "user.update"};
+  http::RouteSpec update{Method::kPatch,
+                         "/api/v1/tenants/{t}/users/{username}",
+                         "Change a user's role or password.",
+                         "users",
+                         Access::kTenant,
+                         Role::kOwner,
+                         "user.update"};
   update.request_schema = kUpdateSchema;
   update.response_schema = kUserSchema;
   router.add(update, [users](http::Context& ctx) {
     auto body = parse_object(ctx.request, {"role", "password"});
-    if (!body) return reply_error(ctx, body.error());
+    if (!body)
+      return reply_error(ctx, body.error());
     auth::UserChange change;
     if (body->contains("role")) {
       auto role = role_field(*body, "role");
-      if (!role) return reply_error(ctx, role.error());
+      if (!role)
+        return reply_error(ctx, role.error());
       change.role = *role;
     }
     auto password = optional_string(*body, "password");
-    if (!password) return reply_error(ctx, password.error());
+    if (!password)
+      return reply_error(ctx, password.error());
     change.password = *password;
     auto m = users->update(ctx.tenant(), ctx.param("username"), change, ctx.actor);
-    if (!m) return reply_error(ctx, m.error());
+    if (!m)
+      return reply_error(ctx, m.error());
     return reply(200, member_json(*m));
   });
 
-  http::RouteSpec remove{Method::kDelete, "/api/v1/tenants/{t}/users/{username}",
-                         "Remove a user from the tenant.", "users", Access::kTenant, Role::kOwner,
+  http::RouteSpec remove{Method::kDelete,
+                         "/api/v1/tenants/{t}/users/{username}",
+                         "Remove a user from the tenant.",
+                         "users",
+                         Access::kTenant,
+                         Role::kOwner,
                          "user.delete"};
   remove.success_status = 204;
   router.add(remove, [users](http::Context& ctx) {

@@ -25,23 +25,31 @@ std::string archive_message(archive* a) {
 
 // "control.tar.xz" → "xz"; "control.tar" → "none"; "" for an unknown suffix.
 std::string compression_of(std::string_view member, std::string_view stem, bool data) {
-  if (member == stem) return "none";
+  if (member == stem)
+    return "none";
   if (member.size() <= stem.size() + 1 || member.substr(0, stem.size()) != stem ||
       member[stem.size()] != '.') {
     return {};
   }
   const auto ext = member.substr(stem.size() + 1);
-  if (ext == "gz" || ext == "xz" || ext == "zst") return std::string(ext);
-  if (data && (ext == "bz2" || ext == "lzma")) return std::string(ext);
+  if (ext == "gz" || ext == "xz" || ext == "zst")
+    return std::string(ext);
+  if (data && (ext == "bz2" || ext == "lzma"))
+    return std::string(ext);
   return {};
 }
 
 int filter_code_for(const std::string& compression) {
-  if (compression == "gz") return ARCHIVE_FILTER_GZIP;
-  if (compression == "xz") return ARCHIVE_FILTER_XZ;
-  if (compression == "zst") return ARCHIVE_FILTER_ZSTD;
-  if (compression == "bz2") return ARCHIVE_FILTER_BZIP2;
-  if (compression == "lzma") return ARCHIVE_FILTER_LZMA;
+  if (compression == "gz")
+    return ARCHIVE_FILTER_GZIP;
+  if (compression == "xz")
+    return ARCHIVE_FILTER_XZ;
+  if (compression == "zst")
+    return ARCHIVE_FILTER_ZSTD;
+  if (compression == "bz2")
+    return ARCHIVE_FILTER_BZIP2;
+  if (compression == "lzma")
+    return ARCHIVE_FILTER_LZMA;
   return ARCHIVE_FILTER_NONE;
 }
 
@@ -58,10 +66,13 @@ Result<std::string> read_entry_data(archive* a, std::uint64_t limit, const std::
   std::array<char, 65536> buf{};
   for (;;) {
     const la_ssize_t n = archive_read_data(a, buf.data(), buf.size());
-    if (n < 0) return fail(invalid(what + ": " + archive_message(a)));
-    if (n == 0) break;
+    if (n < 0)
+      return fail(invalid(what + ": " + archive_message(a)));
+    if (n == 0)
+      break;
     out.append(buf.data(), static_cast<std::size_t>(n));
-    if (out.size() > limit) return fail(invalid(what + " is larger than " + std::to_string(limit) + " bytes"));
+    if (out.size() > limit)
+      return fail(invalid(what + " is larger than " + std::to_string(limit) + " bytes"));
   }
   return out;
 }
@@ -75,13 +86,16 @@ Result<std::string> control_file_from(const std::string& member, const std::stri
   archive_entry* entry = nullptr;
   for (int entries = 0;; ++entries) {
     const int r = archive_read_next_header(tar.get(), &entry);
-    if (r == ARCHIVE_EOF) break;
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) return fail(invalid("control.tar: " + archive_message(tar.get())));
+    if (r == ARCHIVE_EOF)
+      break;
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+      return fail(invalid("control.tar: " + archive_message(tar.get())));
     if (entries == 0 && archive_filter_code(tar.get(), 0) != filter_code_for(compression)) {
       return fail(invalid("control member's name says " + compression + " but its content is " +
                           archive_filter_name(tar.get(), 0)));
     }
-    if (entries > 10000) return fail(invalid("control.tar has too many entries"));
+    if (entries > 10000)
+      return fail(invalid("control.tar has too many entries"));
     const char* path = archive_entry_pathname(entry);
     const std::string name = path != nullptr ? path : "";
     if ((name == "./control" || name == "control") && archive_entry_filetype(entry) == AE_IFREG) {
@@ -130,18 +144,24 @@ Result<DebInfo> read_deb(archive* ar, const DebLimits& limits) {
   archive_entry* entry = nullptr;
   for (int index = 0;; ++index) {
     const int r = archive_read_next_header(ar, &entry);
-    if (r == ARCHIVE_EOF) break;
+    if (r == ARCHIVE_EOF)
+      break;
     if (r != ARCHIVE_OK) {
-      return fail(invalid(index == 0 ? "not an ar archive (" + archive_message(ar) + ")" : archive_message(ar)));
+      return fail(invalid(index == 0 ? "not an ar archive (" + archive_message(ar) + ")"
+                                     : archive_message(ar)));
     }
-    if (index > 64) return fail(invalid("too many ar members"));
+    if (index > 64)
+      return fail(invalid("too many ar members"));
     const char* path = archive_entry_pathname(entry);
     std::string name = path != nullptr ? path : "";
-    if (!name.empty() && name.back() == '/') name.pop_back();  // GNU ar's terminator
+    if (!name.empty() && name.back() == '/')
+      name.pop_back();  // GNU ar's terminator
     if (index == 0) {
-      if (name != "debian-binary") return fail(invalid("first member is '" + name.substr(0, 64) + "', not debian-binary"));
+      if (name != "debian-binary")
+        return fail(invalid("first member is '" + name.substr(0, 64) + "', not debian-binary"));
       auto content = read_entry_data(ar, 64, "debian-binary");
-      if (!content) return fail(content.error());
+      if (!content)
+        return fail(content.error());
       if (content->size() < 4 || content->rfind("2.", 0) != 0 || content->back() != '\n') {
         return fail(invalid("unsupported format version in debian-binary (expected 2.x)"));
       }
@@ -149,32 +169,44 @@ Result<DebInfo> read_deb(archive* ar, const DebLimits& limits) {
     }
     if (name.rfind("control.tar", 0) == 0) {
       info.control_compression = compression_of(name, "control.tar", false);
-      if (info.control_compression.empty()) return fail(invalid("unknown control member '" + name.substr(0, 64) + "'"));
-      if (have_control) return fail(invalid("two control members"));
+      if (info.control_compression.empty())
+        return fail(invalid("unknown control member '" + name.substr(0, 64) + "'"));
+      if (have_control)
+        return fail(invalid("two control members"));
       if (static_cast<std::uint64_t>(archive_entry_size(entry)) > limits.max_control_member) {
-        return fail(invalid("control member is larger than " + std::to_string(limits.max_control_member) + " bytes"));
+        return fail(invalid("control member is larger than " +
+                            std::to_string(limits.max_control_member) + " bytes"));
       }
       auto member = read_entry_data(ar, limits.max_control_member, "control member");
-      if (!member) return fail(member.error());
+      if (!member)
+        return fail(member.error());
       auto control = control_file_from(*member, info.control_compression, limits);
-      if (!control) return fail(control.error());
+      if (!control)
+        return fail(control.error());
       control_text = std::move(*control);
       have_control = true;
     } else if (name.rfind("data.tar", 0) == 0) {
       info.data_compression = compression_of(name, "data.tar", true);
-      if (info.data_compression.empty()) return fail(invalid("unknown data member '" + name.substr(0, 64) + "'"));
-      if (!have_control) return fail(invalid("data member before the control member"));
-      if (have_data) return fail(invalid("two data members"));
-      if (auto s = check_data_member(ar, info.data_compression); !s) return fail(s.error());
+      if (info.data_compression.empty())
+        return fail(invalid("unknown data member '" + name.substr(0, 64) + "'"));
+      if (!have_control)
+        return fail(invalid("data member before the control member"));
+      if (have_data)
+        return fail(invalid("two data members"));
+      if (auto s = check_data_member(ar, info.data_compression); !s)
+        return fail(s.error());
       have_data = true;
     } else if (name.empty() || name.front() != '_') {
       return fail(invalid("unexpected member '" + name.substr(0, 64) + "'"));
     }
   }
-  if (!have_control) return fail(invalid("no control member"));
-  if (!have_data) return fail(invalid("no data member"));
+  if (!have_control)
+    return fail(invalid("no control member"));
+  if (!have_data)
+    return fail(invalid("no data member"));
   auto control = parse_package_control(control_text);
-  if (!control) return fail(Error{ErrorCode::kInvalidArgument, "control file: " + control.error().message});
+  if (!control)
+    return fail(Error{ErrorCode::kInvalidArgument, "control file: " + control.error().message});
   info.control = std::move(*control);
   return info;
 }

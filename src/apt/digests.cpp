@@ -2,11 +2,11 @@
 // OpenSSL's EVP has all four (libsodium lacks MD5 and SHA-1).
 #include "epcfleet/apt/digests.hpp"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <fstream>
 #include <stdexcept>
+
+#include <openssl/evp.h>
 
 namespace epcfleet::apt {
 namespace {
@@ -47,7 +47,8 @@ DigestStream::DigestStream() : impl_(std::make_unique<Impl>()) {
 DigestStream::~DigestStream() = default;
 
 void DigestStream::update(std::string_view chunk) {
-  for (auto& c : impl_->ctx) EVP_DigestUpdate(c.get(), chunk.data(), chunk.size());
+  for (auto& c : impl_->ctx)
+    EVP_DigestUpdate(c.get(), chunk.data(), chunk.size());
   impl_->size += chunk.size();
 }
 
@@ -66,15 +67,18 @@ Digests DigestStream::finish() {
 
 Result<Digests> digest_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(ErrorCode::kNotFound, "cannot open " + path);
+  if (!in)
+    return fail(ErrorCode::kNotFound, "cannot open " + path);
   DigestStream stream;
   std::string buf(1 << 20, '\0');
   while (in) {
     in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
     const auto n = in.gcount();
-    if (n > 0) stream.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+    if (n > 0)
+      stream.update(std::string_view(buf.data(), static_cast<std::size_t>(n)));
   }
-  if (in.bad()) return fail(ErrorCode::kUnavailable, "read error on " + path);
+  if (in.bad())
+    return fail(ErrorCode::kUnavailable, "read error on " + path);
   return stream.finish();
 }
 

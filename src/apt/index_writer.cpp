@@ -17,7 +17,8 @@ Digests digest_of(std::string_view content) {
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
-  for (const auto& i : items) out += (out.empty() ? "" : " ") + i;
+  for (const auto& i : items)
+    out += (out.empty() ? "" : " ") + i;
   return out;
 }
 
@@ -37,24 +38,30 @@ std::string packages_paragraph(const IndexEntry& e) {
   };
   for (const auto& [name, value] : e.control.paragraph.fields()) {
     // Fields the index computes itself are never taken from an uploaded control file.
-    static const std::vector<std::string> kComputed = {"Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"};
-    if (std::find(kComputed.begin(), kComputed.end(), name) != kComputed.end()) continue;
-    if (name == "Description" && !placed) add_file_fields();
+    static const std::vector<std::string> kComputed = {"Filename", "Size",   "MD5sum",
+                                                       "SHA1",     "SHA256", "SHA512"};
+    if (std::find(kComputed.begin(), kComputed.end(), name) != kComputed.end())
+      continue;
+    if (name == "Description" && !placed)
+      add_file_fields();
     p.set(name, value);
   }
-  if (!placed) add_file_fields();
+  if (!placed)
+    add_file_fields();
   return p.to_text();
 }
 
 std::vector<IndexFile> packages_files(const std::string& component, const std::string& architecture,
                                       std::vector<IndexEntry> entries) {
   std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
-    if (a.control.package != b.control.package) return a.control.package < b.control.package;
+    if (a.control.package != b.control.package)
+      return a.control.package < b.control.package;
     return compare_versions(a.control.version, b.control.version) < 0;
   });
   std::string text;
   for (const auto& e : entries) {
-    if (!text.empty()) text += '\n';
+    if (!text.empty())
+      text += '\n';
     text += packages_paragraph(e);
   }
   const std::string dir = component + "/binary-" + architecture + "/";
@@ -86,18 +93,24 @@ std::string release_date(TimestampMs t) {
 std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files) {
   ControlParagraph p;
   p.set("Origin", info.origin);
-  if (!info.label.empty()) p.set("Label", info.label);
+  if (!info.label.empty())
+    p.set("Label", info.label);
   p.set("Suite", info.suite);
-  if (!info.codename.empty()) p.set("Codename", info.codename);
+  if (!info.codename.empty())
+    p.set("Codename", info.codename);
   p.set("Date", release_date(info.date));
-  if (info.valid_until) p.set("Valid-Until", release_date(*info.valid_until));
+  if (info.valid_until)
+    p.set("Valid-Until", release_date(*info.valid_until));
   p.set("Architectures", join(info.architectures));
   p.set("Components", join(info.components));
-  if (!info.description.empty()) p.set("Description", info.description);
+  if (!info.description.empty())
+    p.set("Description", info.description);
   p.set("Acquire-By-Hash", "yes");
   std::vector<std::pair<std::string, Digests>> digests;
-  for (const auto& f : files) digests.emplace_back(f.path, digest_of(f.content));
-  std::sort(digests.begin(), digests.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& f : files)
+    digests.emplace_back(f.path, digest_of(f.content));
+  std::sort(digests.begin(), digests.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
   auto section = [&](auto member) {
     std::string text;
     for (const auto& [path, d] : digests) {

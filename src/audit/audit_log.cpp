@@ -19,8 +19,10 @@ void add_field(std::string& out, std::string_view value) {
 std::string csv_quote(std::string_view v) {
   std::string out = "\"";
   for (char c : v) {
-    if (c == '"') out += "\"\"";
-    else out.push_back(c);
+    if (c == '"')
+      out += "\"\"";
+    else
+      out.push_back(c);
   }
   out.push_back('"');
   // A cell starting with = + - @ is read as a formula by spreadsheets: neutralize it.
@@ -52,9 +54,11 @@ std::string compute_hash(const store::AuditRecord& r) {
 
 Result<store::AuditRecord> append(store::Connection& conn, const Actor& actor, const Entry& e) {
   store::AuditRepository repo(conn);
-  if (auto l = repo.lock_for_append(); !l) return fail(l.error());
+  if (auto l = repo.lock_for_append(); !l)
+    return fail(l.error());
   auto head = repo.head();
-  if (!head) return fail(head.error());
+  if (!head)
+    return fail(head.error());
   store::AuditRecord r;
   r.seq = head->first + 1;
   r.time = now_ms();
@@ -68,11 +72,13 @@ Result<store::AuditRecord> append(store::Connection& conn, const Actor& actor, c
   r.detail = e.detail_json.empty() ? "{}" : e.detail_json;
   r.prev_hash = head->second;
   r.hash = compute_hash(r);
-  if (auto s = repo.insert(r); !s) return fail(s.error());
+  if (auto s = repo.insert(r); !s)
+    return fail(s.error());
   return r;
 }
 
-Result<store::AuditRecord> append_alone(store::Database& db, const Actor& actor, const Entry& entry) {
+Result<store::AuditRecord> append_alone(store::Database& db, const Actor& actor,
+                                        const Entry& entry) {
   return db.write([&](store::Connection& conn) { return append(conn, actor, entry); });
 }
 
@@ -89,11 +95,14 @@ std::string to_json(const store::AuditRecord& r) {
       {"request_id", r.request_id},
       {"detail", nlohmann::json::parse(r.detail, nullptr, false)},
   };
-  if (j["detail"].is_discarded()) j["detail"] = r.detail;
+  if (j["detail"].is_discarded())
+    j["detail"] = r.detail;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-std::string csv_header() { return "seq,time,actor,tenant,action,target,outcome,source,request_id,detail\r\n"; }
+std::string csv_header() {
+  return "seq,time,actor,tenant,action,target,outcome,source,request_id,detail\r\n";
+}
 
 std::string to_csv(const store::AuditRecord& r) {
   std::string line = std::to_string(r.seq) + "," + csv_quote(format_iso8601(r.time)) + ",";
@@ -135,7 +144,8 @@ Result<VerifyReport> verify(store::Database& db) {
       ++expected_seq;
       return true;
     });
-    if (!scanned) return fail(scanned.error());
+    if (!scanned)
+      return fail(scanned.error());
     return report;
   });
 }

@@ -3,8 +3,10 @@
 namespace epcfleet::auth {
 
 std::int64_t LoginThrottle::wait_for(Attempts& attempts, int limit, Clock::time_point now) {
-  while (!attempts.empty() && now - attempts.front() >= limits_.window) attempts.pop_front();
-  if (static_cast<int>(attempts.size()) < limit) return 0;
+  while (!attempts.empty() && now - attempts.front() >= limits_.window)
+    attempts.pop_front();
+  if (static_cast<int>(attempts.size()) < limit)
+    return 0;
   const auto free_at = attempts[attempts.size() - static_cast<std::size_t>(limit)] + limits_.window;
   return std::max<std::int64_t>(
       1, std::chrono::duration_cast<std::chrono::seconds>(free_at - now).count());

@@ -16,9 +16,10 @@ Result<store::Page<store::ApiToken>> TokenService::list(const std::string& tenan
 }
 
 Result<CreatedToken> TokenService::create(const std::string& tenant_id, const NewToken& request,
-                                          Role caller_role,
-                                          const std::string& creator_user_id, const Actor& actor) {
-  if (auto s = validate_display_name("name", request.name); !s) return fail(s.error());
+                                          Role caller_role, const std::string& creator_user_id,
+                                          const Actor& actor) {
+  if (auto s = validate_display_name("name", request.name); !s)
+    return fail(s.error());
   if (!role_at_least(caller_role, request.role)) {
     return fail(ErrorCode::kForbidden, "a token cannot have more rights than its creator (" +
                                            std::string(to_string(caller_role)) + ")");
@@ -35,16 +36,19 @@ Result<CreatedToken> TokenService::create(const std::string& tenant_id, const Ne
   t.role = request.role;
   t.token_hash = crypto::sha256_hex(created.secret);
   t.created_by = actor.name;
-  if (!creator_user_id.empty()) t.created_by_user_id = creator_user_id;
+  if (!creator_user_id.empty())
+    t.created_by_user_id = creator_user_id;
   t.created_at = now_ms();
   t.expires_at = t.created_at + request.expires_in_days * 86'400'000;
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
-    if (auto s = store::TokenRepository(c).insert(t); !s) return fail(s.error());
+    if (auto s = store::TokenRepository(c).insert(t); !s)
+      return fail(s.error());
     return audit::append(c, actor,
                          {tenant_id, "token.create", t.id, "success",
                           "{\"role\":\"" + std::string(to_string(t.role)) + "\"}"});
   });
-  if (!rec) return fail(rec.error());
+  if (!rec)
+    return fail(rec.error());
   audit::publish(events_, *rec);
   return created;
 }
@@ -53,11 +57,14 @@ Status TokenService::revoke(const std::string& tenant_id, const std::string& id,
                             const Actor& actor) {
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
     auto removed = store::TokenRepository(c).remove(tenant_id, id);
-    if (!removed) return fail(removed.error());
-    if (!*removed) return fail(ErrorCode::kNotFound, "token " + id + " not found");
+    if (!removed)
+      return fail(removed.error());
+    if (!*removed)
+      return fail(ErrorCode::kNotFound, "token " + id + " not found");
     return audit::append(c, actor, {tenant_id, "token.revoke", id, "success", "{}"});
   });
-  if (!rec) return fail(rec.error());
+  if (!rec)
+    return fail(rec.error());
   audit::publish(events_, *rec);
   return ok();
 }

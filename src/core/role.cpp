@@ -12,9 +12,12 @@ std::string_view to_string(Role role) {
 }
 
 std::optional<Role> parse_role(std::string_view text) {
-  if (text == "viewer") return Role::kViewer;
-  if (text == "operator") return Role::kOperator;
-  if (text == "owner") return Role::kOwner;
+  if (text == "viewer")
+    return Role::kViewer;
+  if (text == "operator")
+    return Role::kOperator;
+  if (text == "owner")
+    return Role::kOwner;
   return std::nullopt;
 }
 

@@ -17,10 +17,10 @@ std::string format_iso8601(TimestampMs ms) {
   const year_month_day ymd{day};
   const hh_mm_ss hms{tp - day};
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(hms.hours().count()), static_cast<int>(hms.minutes().count()),
-                static_cast<int>(hms.seconds().count()),
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()),
                 static_cast<int>(hms.subseconds().count()));
   return buf;
 }
@@ -46,16 +46,21 @@ std::optional<TimestampMs> parse_iso8601(std::string_view text) {
     rest.remove_prefix(1);
     int digits = 0;
     while (!rest.empty() && rest.front() >= '0' && rest.front() <= '9') {
-      if (digits < 3) frac_ms = frac_ms * 10 + (rest.front() - '0');
+      if (digits < 3)
+        frac_ms = frac_ms * 10 + (rest.front() - '0');
       ++digits;
       rest.remove_prefix(1);
     }
-    if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 3; ++i) frac_ms *= 10;
+    if (digits == 0)
+      return std::nullopt;
+    for (int i = digits; i < 3; ++i)
+      frac_ms *= 10;
   }
-  if (rest != "Z") return std::nullopt;
+  if (rest != "Z")
+    return std::nullopt;
   const year_month_day ymd{year{y}, month{mo}, day{d}};
-  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60)
+    return std::nullopt;
   const auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{frac_ms};
   return duration_cast<milliseconds>(tp.time_since_epoch()).count();
 }

@@ -10,7 +10,8 @@ namespace epcfleet::crypto {
 void initialize() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
+    if (sodium_init() < 0)
+      throw std::runtime_error("libsodium failed to initialise");
   });
 }
 
@@ -30,7 +31,9 @@ std::string random_urlsafe(std::size_t n) {
   return out;
 }
 
-std::string random_hex(std::size_t n) { return hex_encode(random_bytes(n)); }
+std::string random_hex(std::size_t n) {
+  return hex_encode(random_bytes(n));
+}
 
 std::string sha256(std::string_view data) {
   initialize();
@@ -40,11 +43,15 @@ std::string sha256(std::string_view data) {
   return out;
 }
 
-std::string sha256_hex(std::string_view data) { return hex_encode(sha256(data)); }
+std::string sha256_hex(std::string_view data) {
+  return hex_encode(sha256(data));
+}
 
 bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  if (a.empty()) return true;
+  if (a.size() != b.size())
+    return false;
+  if (a.empty())
+    return true;
   return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
@@ -57,7 +64,8 @@ std::string hex_encode(std::string_view bytes) {
 }
 
 std::optional<std::string> hex_decode(std::string_view hex) {
-  if (hex.size() % 2 != 0) return std::nullopt;
+  if (hex.size() % 2 != 0)
+    return std::nullopt;
   std::string out(hex.size() / 2, '\0');
   std::size_t len = 0;
   const char* end = nullptr;

@@ -20,7 +20,8 @@ Status write_all(int fd, const std::string& data) {
   std::size_t done = 0;
   while (done < data.size()) {
     const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) return fail(ErrorCode::kUnavailable, "cannot write the master key file");
+    if (n < 0)
+      return fail(ErrorCode::kUnavailable, "cannot write the master key file");
     done += static_cast<std::size_t>(n);
   }
   return ok();
@@ -32,22 +33,28 @@ MasterKey SecretBox::generate_key() {
   return MasterKey{random_hex(4), random_bytes(crypto_aead_xchacha20poly1305_ietf_KEYBYTES)};
 }
 
-SecretBox SecretBox::from_keys(std::vector<MasterKey> keys) { return SecretBox(std::move(keys)); }
+SecretBox SecretBox::from_keys(std::vector<MasterKey> keys) {
+  return SecretBox(std::move(keys));
+}
 
 Status SecretBox::write_key_file(const std::string& path, const std::vector<MasterKey>& keys) {
   std::string body =
       "# epcfleet master key file: the first key seals, every key opens. Keep it secret and "
       "back it up:\n# without it, sealed secrets in the store cannot be read.\n";
-  for (const auto& k : keys) body += "key " + k.id + " " + hex_encode(k.key) + "\n";
+  for (const auto& k : keys)
+    body += "key " + k.id + " " + hex_encode(k.key) + "\n";
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return fail(ErrorCode::kUnavailable, "cannot create " + tmp);
+  if (fd < 0)
+    return fail(ErrorCode::kUnavailable, "cannot create " + tmp);
   ::fchmod(fd, 0600);
   auto written = write_all(fd, body);
-  if (written && ::fsync(fd) != 0) written = fail(ErrorCode::kUnavailable, "fsync failed on " + tmp);
+  if (written && ::fsync(fd) != 0)
+    written = fail(ErrorCode::kUnavailable, "fsync failed on " + tmp);
   ::close(fd);
   sodium_memzero(body.data(), body.size());
-  if (!written) return written;
+  if (!written)
+    return written;
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     return fail(ErrorCode::kUnavailable, "cannot rename " + tmp + " to " + path);
   }
@@ -61,7 +68,8 @@ Result<SecretBox> SecretBox::create(const std::string& path) {
     return fail(ErrorCode::kConflict, "master key file " + path + " exists already");
   }
   std::vector<MasterKey> keys{generate_key()};
-  if (auto s = write_key_file(path, keys); !s) return fail(s.error());
+  if (auto s = write_key_file(path, keys); !s)
+    return fail(s.error());
   return SecretBox(std::move(keys));
 }
 
@@ -72,17 +80,19 @@ Result<SecretBox> SecretBox::load(const std::string& path) {
     return fail(ErrorCode::kNotFound, "master key file " + path + " not found");
   }
   if ((st.st_mode & 0077) != 0) {
-    return fail(ErrorCode::kForbidden, "master key file " + path +
-                                           " is readable by group or others; run chmod 600 on it");
+    return fail(ErrorCode::kForbidden,
+                "master key file " + path + " is readable by group or others; run chmod 600 on it");
   }
   std::ifstream in(path);
-  if (!in) return fail(ErrorCode::kUnavailable, "cannot read master key file " + path);
+  if (!in)
+    return fail(ErrorCode::kUnavailable, "cannot read master key file " + path);
   std::vector<MasterKey> keys;
   std::string line;
   int line_no = 0;
   while (std::getline(in, line)) {
     ++line_no;
-    if (line.empty() || line.front() == '#') continue;
+    if (line.empty() || line.front() == '#')
+      continue;
     std::istringstream fields(line);
     std::string word;
     std::string id;
@@ -91,12 +101,13 @@ Result<SecretBox> SecretBox::load(const std::string& path) {
     auto raw = hex_decode(hex);
     if (word != "key" || id.size() != 8 || !raw ||
         raw->size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) {
-      return fail(ErrorCode::kInvalidArgument,
-                  "master key file " + path + ": line " + std::to_string(line_no) + " is malformed");
+      return fail(ErrorCode::kInvalidArgument, "master key file " + path + ": line " +
+                                                   std::to_string(line_no) + " is malformed");
     }
     keys.push_back(MasterKey{id, std::move(*raw)});
   }
-  if (keys.empty()) return fail(ErrorCode::kInvalidArgument, "master key file " + path + " holds no key");
+  if (keys.empty())
+    return fail(ErrorCode::kInvalidArgument, "master key file " + path + " holds no key");
   return SecretBox(std::move(keys));
 }
 
@@ -125,7 +136,8 @@ Result<std::string> SecretBox::open(std::string_view sealed,
   const auto id = sealed.substr(kPrefix.size(), 8);
   const MasterKey* key = nullptr;
   for (const auto& k : keys_) {
-    if (k.id == id) key = &k;
+    if (k.id == id)
+      key = &k;
   }
   if (key == nullptr) {
     return fail(ErrorCode::kInternal, "sealed secret uses master key " + std::string(id) +

@@ -1,15 +1,16 @@
 #include "epcfleet/crypto/tls_certificate.hpp"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <memory>
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 namespace epcfleet::crypto {
 namespace {
@@ -36,7 +37,8 @@ Status add_extension(X509* cert, int nid, const std::string& value) {
 
 Status write_pem(const std::string& path, mode_t mode, const std::string& pem) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-  if (fd < 0) return fail(ErrorCode::kConflict, "cannot create " + path + " (exists already?)");
+  if (fd < 0)
+    return fail(ErrorCode::kConflict, "cannot create " + path + " (exists already?)");
   const ssize_t n = ::write(fd, pem.data(), pem.size());
   const bool synced = ::fsync(fd) == 0;
   ::close(fd);
@@ -54,10 +56,11 @@ std::string bio_to_string(BIO* bio) {
 
 }  // namespace
 
-Status write_self_signed_certificate(const CertificateRequest& request, const std::string& cert_path,
-                                     const std::string& key_path) {
+Status write_self_signed_certificate(const CertificateRequest& request,
+                                     const std::string& cert_path, const std::string& key_path) {
   Owned<EVP_PKEY> key(EVP_EC_gen("P-256"));
-  if (!key) return fail(ErrorCode::kInternal, "cannot generate a P-256 key");
+  if (!key)
+    return fail(ErrorCode::kInternal, "cannot generate a P-256 key");
   Owned<X509> cert(X509_new());
   X509_set_version(cert.get(), 2);
   ASN1_INTEGER_set_int64(X509_get_serialNumber(cert.get()),
@@ -73,13 +76,18 @@ Status write_self_signed_certificate(const CertificateRequest& request, const st
                              -1, -1, 0);
   X509_set_issuer_name(cert.get(), name);
   std::string san;
-  for (const auto& d : request.dns_names) san += (san.empty() ? "DNS:" : ",DNS:") + d;
-  for (const auto& ip : request.ip_addresses) san += (san.empty() ? "IP:" : ",IP:") + ip;
+  for (const auto& d : request.dns_names)
+    san += (san.empty() ? "DNS:" : ",DNS:") + d;
+  for (const auto& ip : request.ip_addresses)
+    san += (san.empty() ? "IP:" : ",IP:") + ip;
   if (!san.empty()) {
-    if (auto s = add_extension(cert.get(), NID_subject_alt_name, san); !s) return s;
+    if (auto s = add_extension(cert.get(), NID_subject_alt_name, san); !s)
+      return s;
   }
-  if (auto s = add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !s) return s;
-  if (auto s = add_extension(cert.get(), NID_ext_key_usage, "serverAuth"); !s) return s;
+  if (auto s = add_extension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !s)
+    return s;
+  if (auto s = add_extension(cert.get(), NID_ext_key_usage, "serverAuth"); !s)
+    return s;
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
     return fail(ErrorCode::kInternal, "cannot sign the certificate");
   }
@@ -90,7 +98,8 @@ Status write_self_signed_certificate(const CertificateRequest& request, const st
       PEM_write_bio_X509(cert_bio.get(), cert.get()) != 1) {
     return fail(ErrorCode::kInternal, "cannot encode the certificate as PEM");
   }
-  if (auto s = write_pem(key_path, 0600, bio_to_string(key_bio.get())); !s) return s;
+  if (auto s = write_pem(key_path, 0600, bio_to_string(key_bio.get())); !s)
+    return s;
   return write_pem(cert_path, 0644, bio_to_string(cert_bio.get()));
 }
 

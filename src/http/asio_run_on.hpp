@@ -3,14 +3,14 @@
 // Written as a plain initiation object, not a lambda inside co_await: g++ 12 destroys a capturing
 // lambda created inside a co_await expression twice.
 
+#include <functional>
+
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
-
-#include <functional>
 
 namespace epcfleet::http::detail {
 
@@ -21,12 +21,12 @@ struct RunOnPool {
   template <typename Handler>
   void operator()(Handler&& handler) const {
     auto work = boost::asio::make_work_guard(boost::asio::get_associated_executor(handler));
-    boost::asio::post(*pool, [job = job, h = std::forward<Handler>(handler),
-                              work = std::move(work)]() mutable {
-      (*job)();
-      auto ex = work.get_executor();
-      boost::asio::dispatch(ex, std::move(h));
-    });
+    boost::asio::post(
+        *pool, [job = job, h = std::forward<Handler>(handler), work = std::move(work)]() mutable {
+          (*job)();
+          auto ex = work.get_executor();
+          boost::asio::dispatch(ex, std::move(h));
+        });
   }
 };
 

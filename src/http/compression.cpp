@@ -24,7 +24,8 @@ void maybe_compress(const Request& request, Response& response) {
     return;
   }
   response.set_header("vary", "Accept-Encoding");
-  if (!accepts_gzip(request) || response.header("content-encoding")) return;
+  if (!accepts_gzip(request) || response.header("content-encoding"))
+    return;
   if (auto z = compress::gzip(response.body); z && z->size() < response.body.size()) {
     response.body = std::move(*z);
     response.set_header("content-encoding", "gzip");

@@ -12,11 +12,13 @@ namespace epcfleet::http {
 namespace {
 
 bool valid_request_id(const std::string& id) {
-  if (id.empty() || id.size() > 64) return false;
+  if (id.empty() || id.size() > 64)
+    return false;
   for (char c : id) {
     const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
                     c == '-' || c == '_' || c == '.';
-    if (!ok) return false;
+    if (!ok)
+      return false;
   }
   return true;
 }
@@ -52,7 +54,8 @@ int status_for(ErrorCode code) {
 
 Dispatcher::Dispatcher(const Router& router, auth::AuthService& auth,
                        const StaticFiles* static_files)
-    : router_(router), auth_(auth), static_files_(static_files) {}
+    : router_(router), auth_(auth), static_files_(static_files) {
+}
 
 Response Dispatcher::error_response(const Request& request, const Error& error) {
   // Internal errors may carry driver text: log it, answer something generic.
@@ -118,12 +121,14 @@ Response Dispatcher::route(Request& request, Context& ctx, const Route& route) {
     ctx.principal = std::move(*principal);
     ctx.actor.name = ctx.principal->name;
     if (spec.access == Access::kPlatformAdmin && !ctx.principal->platform_admin) {
-      if (!spec.action.empty()) auth_.record_denied(*ctx.principal, ctx.actor, std::nullopt, spec.action, request.path);
+      if (!spec.action.empty())
+        auth_.record_denied(*ctx.principal, ctx.actor, std::nullopt, spec.action, request.path);
       return Response::error(403, "forbidden", "platform administrators only", request.request_id);
     }
     if (spec.access == Access::kTenant) {
       auto role = auth_.role_in(*ctx.principal, ctx.tenant());
-      if (!role) return error_response(request, role.error());
+      if (!role)
+        return error_response(request, role.error());
       if (!role_at_least(*role, spec.min_role)) {
         if (!spec.action.empty()) {
           auth_.record_denied(*ctx.principal, ctx.actor, ctx.tenant(), spec.action, request.path);
@@ -157,12 +162,14 @@ Response Dispatcher::dispatch(Request& request) {
       Context ctx{request, std::move(m.params), std::nullopt, std::nullopt, {}};
       response = route(request, ctx, *m.route);
       actor = ctx.actor.name;
-      if (ctx.params.count("t") != 0) tenant = ctx.params["t"];
+      if (ctx.params.count("t") != 0)
+        tenant = ctx.params["t"];
     } else if (m.path_matched) {
       response = Response::error(405, "method_not_allowed",
                                  std::string(to_string(request.method)) + " is not allowed here",
                                  request.request_id);
-    } else if (auto file = static_files_ != nullptr ? static_files_->serve(request) : std::nullopt) {
+    } else if (auto file =
+                   static_files_ != nullptr ? static_files_->serve(request) : std::nullopt) {
       route_label = "static";
       response = std::move(*file);
     } else {
@@ -171,15 +178,16 @@ Response Dispatcher::dispatch(Request& request) {
     }
   } catch (const std::exception& e) {
     log::error("http.exception", {{"rid", request.request_id}, {"what", e.what()}});
-    response = Response::error(500, "internal", "internal error; the request id is in the server log",
-                               request.request_id);
+    response = Response::error(
+        500, "internal", "internal error; the request id is in the server log", request.request_id);
   }
   response.set_header("x-request-id", request.request_id);
   add_security_headers(response);
   if (route_label != "static" && !response.header("cache-control")) {
     response.set_header("cache-control", "no-store");
   }
-  if (request.method != Method::kHead) detail::maybe_compress(request, response);
+  if (request.method != Method::kHead)
+    detail::maybe_compress(request, response);
   const double seconds = store::monotonic_seconds() - started;
   observe(route_label, request.method, response.status, seconds);
   log::info("http.request", {{"rid", request.request_id},

@@ -1,17 +1,20 @@
 #include "epcfleet/http/message.hpp"
 
-#include "epcfleet/core/json_text.hpp"
-
 #include <algorithm>
 #include <cctype>
+
+#include "epcfleet/core/json_text.hpp"
 
 namespace epcfleet::http {
 namespace {
 
 int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
   return -1;
 }
 
@@ -32,21 +35,31 @@ std::string_view to_string(Method m) {
 }
 
 Method parse_method(std::string_view t) {
-  if (t == "GET") return Method::kGet;
-  if (t == "HEAD") return Method::kHead;
-  if (t == "POST") return Method::kPost;
-  if (t == "PUT") return Method::kPut;
-  if (t == "PATCH") return Method::kPatch;
-  if (t == "DELETE") return Method::kDelete;
-  if (t == "OPTIONS") return Method::kOptions;
+  if (t == "GET")
+    return Method::kGet;
+  if (t == "HEAD")
+    return Method::kHead;
+  if (t == "POST")
+    return Method::kPost;
+  if (t == "PUT")
+    return Method::kPut;
+  if (t == "PATCH")
+    return Method::kPatch;
+  if (t == "DELETE")
+    return Method::kDelete;
+  if (t == "OPTIONS")
+    return Method::kOptions;
   return Method::kOther;
 }
 
-bool is_safe(Method m) { return m == Method::kGet || m == Method::kHead || m == Method::kOptions; }
+bool is_safe(Method m) {
+  return m == Method::kGet || m == Method::kHead || m == Method::kOptions;
+}
 
 std::optional<std::string> Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k == name) return v;
+    if (k == name)
+      return v;
   }
   return std::nullopt;
 }
@@ -60,7 +73,8 @@ std::optional<std::string> Request::query(std::string_view key) const {
     const auto eq = pair.find('=');
     const auto k = percent_decode(pair.substr(0, eq), true);
     if (k && *k == key) {
-      if (eq == std::string_view::npos) return std::string{};
+      if (eq == std::string_view::npos)
+        return std::string{};
       return percent_decode(pair.substr(eq + 1), true);
     }
   }
@@ -69,13 +83,15 @@ std::optional<std::string> Request::query(std::string_view key) const {
 
 std::optional<std::string> Request::cookie(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k != "cookie") continue;
+    if (k != "cookie")
+      continue;
     std::string_view rest = v;
     while (!rest.empty()) {
       const auto semi = rest.find(';');
       std::string_view item = rest.substr(0, semi);
       rest = semi == std::string_view::npos ? std::string_view{} : rest.substr(semi + 1);
-      while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+      while (!item.empty() && item.front() == ' ')
+        item.remove_prefix(1);
       const auto eq = item.find('=');
       if (eq != std::string_view::npos && item.substr(0, eq) == name) {
         return std::string(item.substr(eq + 1));
@@ -99,7 +115,8 @@ void Response::set_header(std::string name, std::string value) {
 
 std::optional<std::string> Response::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k == name) return v;
+    if (k == name)
+      return v;
   }
   return std::nullopt;
 }
@@ -139,16 +156,19 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   for (std::size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (c == '%') {
-      if (i + 2 >= text.size()) return std::nullopt;
+      if (i + 2 >= text.size())
+        return std::nullopt;
       const int hi = hex_value(text[i + 1]);
       const int lo = hex_value(text[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0)
+        return std::nullopt;
       c = static_cast<char>(hi * 16 + lo);
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
     }
-    if (c == '\0') return std::nullopt;
+    if (c == '\0')
+      return std::nullopt;
     out.push_back(c);
   }
   return out;

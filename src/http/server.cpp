@@ -2,7 +2,12 @@
 // Every connection runs on its own strand; blocking work goes to the worker pool.
 #include "epcfleet/http/server.hpp"
 
-#include <openssl/ssl.h>
+#include <array>
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -18,13 +23,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
-
-#include <array>
-#include <atomic>
-#include <deque>
-#include <map>
-#include <mutex>
-#include <thread>
+#include <openssl/ssl.h>
 
 #include "asio_run_on.hpp"
 #include "epcfleet/logging/log.hpp"
@@ -50,8 +49,10 @@ constexpr auto kWriteTimeout = std::chrono::seconds(60);
 constexpr std::uint64_t kMaxDiscardBytes = 64ull << 20;
 
 bool can_see(const auth::Principal& p, const Event& event) {
-  if (p.platform_admin) return true;
-  if (!event.tenant_id) return false;
+  if (p.platform_admin)
+    return true;
+  if (!event.tenant_id)
+    return false;
   const auto it = p.tenants.find(*event.tenant_id);
   return it != p.tenants.end() && role_at_least(it->second, event.min_role);
 }
@@ -102,33 +103,39 @@ struct EventHub::Impl {
     std::vector<std::shared_ptr<Subscriber>> out;
     std::lock_guard lock(mutex);
     for (const auto& [id, weak] : subscribers) {
-      if (auto s = weak.lock()) out.push_back(std::move(s));
+      if (auto s = weak.lock())
+        out.push_back(std::move(s));
     }
     return out;
   }
 };
 
-EventHub::EventHub() : impl_(std::make_unique<Impl>()) {}
+EventHub::EventHub() : impl_(std::make_unique<Impl>()) {
+}
 EventHub::~EventHub() = default;
 
 void EventHub::publish(const Event& event) {
   auto message = std::make_shared<const std::string>(
-      "{\"type\":\"" + event.type + "\",\"tenant\":" +
-      (event.tenant_id ? "\"" + *event.tenant_id + "\"" : std::string("null")) +
+      "{\"type\":\"" + event.type +
+      "\",\"tenant\":" + (event.tenant_id ? "\"" + *event.tenant_id + "\"" : std::string("null")) +
       ",\"data\":" + event.data_json + "}");
   for (auto& s : impl_->live()) {
-    if (can_see(*s->principal(), event)) s->deliver(message);
+    if (can_see(*s->principal(), event))
+      s->deliver(message);
   }
   static auto& published = metrics::default_registry().counter(
       "epcfleet_events_published_total", "Live events published to WebSocket subscribers.");
   published.inc();
 }
 
-void EventHub::refresh(const std::function<std::optional<auth::Principal>(const auth::Principal&)>& check) {
+void EventHub::refresh(
+    const std::function<std::optional<auth::Principal>(const auth::Principal&)>& check) {
   for (auto& s : impl_->live()) {
     auto fresh = check(*s->principal());
-    if (fresh) s->update(std::move(*fresh));
-    else s->end();
+    if (fresh)
+      s->update(std::move(*fresh));
+    else
+      s->end();
   }
 }
 
@@ -164,12 +171,12 @@ public:
     // Browsers never ping: without our pings an idle dashboard would be cut after 5 minutes.
     timeouts.keep_alive_pings = true;
     ws_.set_option(timeouts);
-    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& res) {
-      res.set(bhttp::field::server, "epcfleetd");
-    }));
+    ws_.set_option(websocket::stream_base::decorator(
+        [](websocket::response_type& res) { res.set(bhttp::field::server, "epcfleetd"); }));
     ws_.read_message_max(64 * 1024);
     auto [accept_ec] = co_await ws_.async_accept(request, kTuple);
-    if (accept_ec) co_return false;
+    if (accept_ec)
+      co_return false;
     ws_.text(true);
     open_ = true;
     co_return true;
@@ -180,7 +187,8 @@ public:
     beast::flat_buffer buffer;
     for (;;) {
       auto [ec, n] = co_await ws_.async_read(buffer, kTuple);
-      if (ec) break;
+      if (ec)
+        break;
       buffer.consume(n);
     }
     closed_ = true;
@@ -189,18 +197,21 @@ public:
 
 private:
   void enqueue(std::shared_ptr<const std::string> message) {
-    if (closed_ || !open_) return;
+    if (closed_ || !open_)
+      return;
     const auto p = principal();
     if (p->expires_at != 0 && p->expires_at <= now_ms()) {
       hard_close();
       return;
     }
-    if (queue_.size() >= kMaxQueuedEvents) {  // a consumer this slow is dropped, not buffered forever
+    if (queue_.size() >=
+        kMaxQueuedEvents) {  // a consumer this slow is dropped, not buffered forever
       hard_close();
       return;
     }
     queue_.push_back(std::move(message));
-    if (!writing_) write_next();
+    if (!writing_)
+      write_next();
   }
 
   void write_next() {
@@ -216,7 +227,8 @@ private:
                         self->queue_.clear();
                         return;
                       }
-                      if (!self->closed_ && !self->queue_.empty()) self->write_next();
+                      if (!self->closed_ && !self->queue_.empty())
+                        self->write_next();
                     });
   }
 
@@ -243,9 +255,13 @@ Result<std::shared_ptr<ssl::context>> load_tls(const std::string& cert, const st
                    ssl::context::single_dh_use);
   beast::error_code ec;
   ctx->use_certificate_chain_file(cert, ec);
-  if (ec) return fail(ErrorCode::kInvalidArgument, "cannot load certificate " + cert + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::kInvalidArgument,
+                "cannot load certificate " + cert + ": " + ec.message());
   ctx->use_private_key_file(key, ssl::context::pem, ec);
-  if (ec) return fail(ErrorCode::kInvalidArgument, "cannot load private key " + key + ": " + ec.message());
+  if (ec)
+    return fail(ErrorCode::kInvalidArgument,
+                "cannot load private key " + key + ": " + ec.message());
   if (SSL_CTX_check_private_key(ctx->native_handle()) != 1) {
     return fail(ErrorCode::kInvalidArgument, "private key " + key + " does not match " + cert);
   }
@@ -258,10 +274,12 @@ Request to_request(const BeastRequest& in, const std::string& source) {
   r.target = std::string(in.target());
   const auto q = r.target.find('?');
   r.path = r.target.substr(0, q);
-  if (q != std::string::npos) r.query_string = r.target.substr(q + 1);
+  if (q != std::string::npos)
+    r.query_string = r.target.substr(q + 1);
   for (const auto& field : in) {
     std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name)
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   r.body = in.body();
@@ -283,7 +301,8 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
     } else {
       res.result(static_cast<unsigned>(response.status));
       res.version(version);
-      for (const auto& [k, v] : response.headers) res.insert(k, v);
+      for (const auto& [k, v] : response.headers)
+        res.insert(k, v);
       res.set(bhttp::field::server, "epcfleetd");
       res.keep_alive(keep_alive);
       res.prepare_payload();
@@ -299,7 +318,8 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
   bhttp::response<bhttp::string_body> res;
   res.result(static_cast<unsigned>(response.status));
   res.version(version);
-  for (const auto& [k, v] : response.headers) res.insert(k, v);
+  for (const auto& [k, v] : response.headers)
+    res.insert(k, v);
   res.set(bhttp::field::server, "epcfleetd");
   res.keep_alive(keep_alive);
   res.body() = std::move(response.body);
@@ -358,13 +378,16 @@ struct Server::Impl {
     };
     co_await detail::async_run_on(workers, job, use_awaitable);
     if (!principal) {
-      Response r = Response::error(principal.error().code == ErrorCode::kForbidden ? 403 : 401,
-                                   to_string(principal.error().code), principal.error().message, "");
+      Response r =
+          Response::error(principal.error().code == ErrorCode::kForbidden ? 403 : 401,
+                          to_string(principal.error().code), principal.error().message, "");
       co_await write_response(stream, r, false, request.version(), false);
       co_return;
     }
-    auto session = std::make_shared<WebSocketSession<Stream>>(std::move(stream), std::move(*principal));
-    if (!co_await session->accept(std::move(request))) co_return;
+    auto session =
+        std::make_shared<WebSocketSession<Stream>>(std::move(stream), std::move(*principal));
+    if (!co_await session->accept(std::move(request)))
+      co_return;
     const auto id = hub.impl().add(session);
     const std::string actor = session->principal()->name;
     log::info("ws.open", {{"source", source}, {"actor", actor}});
@@ -374,21 +397,23 @@ struct Server::Impl {
   }
 
   Response too_large() const {
-    return Response::error(413, "payload_too_large",
-                           "request body exceeds the limit of " +
-                               std::to_string(options.max_body_bytes) + " bytes",
-                           "");
+    return Response::error(
+        413, "payload_too_large",
+        "request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes",
+        "");
   }
 
   template <typename Stream>
-  asio::awaitable<void> discard(Stream& stream, beast::flat_buffer& buffer, std::uint64_t declared) {
+  asio::awaitable<void> discard(Stream& stream, beast::flat_buffer& buffer,
+                                std::uint64_t declared) {
     std::uint64_t remaining = declared > buffer.size() ? declared - buffer.size() : 0;
     buffer.consume(buffer.size());
     std::array<char, 16384> scratch{};
     beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(10));
     while (remaining > 0) {
       auto [ec, n] = co_await stream.async_read_some(asio::buffer(scratch), kTuple);
-      if (ec) co_return;
+      if (ec)
+        co_return;
       remaining -= std::min<std::uint64_t>(remaining, n);
     }
   }
@@ -427,7 +452,8 @@ struct Server::Impl {
       }
       // A declared body over the limit is refused before it is read. The client may already be
       // sending it: read and discard a bounded amount so that it sees our answer, not a reset.
-      if (const auto declared = parser.content_length(); declared && *declared > options.max_body_bytes) {
+      if (const auto declared = parser.content_length();
+          declared && *declared > options.max_body_bytes) {
         Response r = too_large();
         const bool expects_continue = parser.get()[bhttp::field::expect] == "100-continue";
         if (!expects_continue && *declared <= kMaxDiscardBytes) {
@@ -441,7 +467,8 @@ struct Server::Impl {
           parser.content_length().value_or(0) <= options.max_body_bytes) {
         bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
         auto [cec, cn] = co_await bhttp::async_write(stream, cont, kTuple);
-        if (cec) co_return false;
+        if (cec)
+          co_return false;
       }
       auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
       if (ec) {
@@ -449,7 +476,8 @@ struct Server::Impl {
           Response r = too_large();
           co_await write_response(stream, r, false, parser.get().version(), false);
         } else if (ec != beast::error::timeout && ec != asio::error::eof) {
-          Response r = Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
+          Response r =
+              Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
           co_await write_response(stream, r, false, 11, false);
         }
         co_return false;
@@ -470,7 +498,8 @@ struct Server::Impl {
       const bool written = co_await write_response(stream, response, keep_alive, breq.version(),
                                                    req.method == Method::kHead);
       --in_flight;
-      if (!written || !keep_alive) co_return false;
+      if (!written || !keep_alive)
+        co_return false;
     }
   }
 
@@ -509,7 +538,8 @@ struct Server::Impl {
       tcp::socket socket(asio::make_strand(ioc));
       auto [ec] = co_await acceptor.async_accept(socket, kTuple);
       if (ec) {
-        if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+        if (!acceptor.is_open() || ec == asio::error::operation_aborted)
+          co_return;
         // Out of file descriptors (or similar): back off instead of spinning on the error.
         log::warn("http.accept_failed", {{"error", ec.message()}});
         asio::steady_timer pause(ioc, std::chrono::milliseconds(100));
@@ -543,20 +573,24 @@ struct Server::Impl {
 
   bool admit(const std::string& source) {
     std::lock_guard lock(admission_mutex);
-    if (connections.load() >= options.max_connections) return false;
+    if (connections.load() >= options.max_connections)
+      return false;
     auto& n = per_source[source];
-    if (n >= options.max_connections_per_source) return false;
+    if (n >= options.max_connections_per_source)
+      return false;
     ++n;
     return true;
   }
   void release(const std::string& source) {
     std::lock_guard lock(admission_mutex);
     auto it = per_source.find(source);
-    if (it != per_source.end() && --it->second <= 0) per_source.erase(it);
+    if (it != per_source.end() && --it->second <= 0)
+      per_source.erase(it);
   }
 
   void reload_tls() {
-    if (!options.tls) return;
+    if (!options.tls)
+      return;
     auto ctx = load_tls(options.cert_file, options.key_file);
     if (!ctx) {
       log::error("tls.reload_failed", {{"error", ctx.error().message}});
@@ -569,7 +603,8 @@ struct Server::Impl {
 
   void wait_signal() {
     signals.async_wait([this](beast::error_code ec, int signo) {
-      if (ec) return;
+      if (ec)
+        return;
       if (signo == SIGHUP) {
         reload_tls();
         wait_signal();
@@ -581,7 +616,8 @@ struct Server::Impl {
   }
 
   void begin_drain() {
-    if (draining.exchange(true)) return;
+    if (draining.exchange(true))
+      return;
     beast::error_code ignored;
     acceptor.close(ignored);
     housekeeping.cancel();
@@ -590,7 +626,8 @@ struct Server::Impl {
 
   asio::awaitable<void> drain() {
     asio::steady_timer timer(ioc);
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.drain_timeout_s);
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::seconds(options.drain_timeout_s);
     while (in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
       timer.expires_after(std::chrono::milliseconds(20));
       co_await timer.async_wait(kTuple);
@@ -602,7 +639,8 @@ struct Server::Impl {
   void schedule_housekeeping() {
     housekeeping.expires_after(std::chrono::seconds(60));
     housekeeping.async_wait([this](beast::error_code ec) {
-      if (ec || draining) return;
+      if (ec || draining)
+        return;
       if (every_minute) {
         asio::post(workers, [job = every_minute] {
           try {
@@ -618,7 +656,8 @@ struct Server::Impl {
 };
 
 Server::Server(ServerOptions options, RequestHandler& dispatcher, EventHub& hub)
-    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, hub)) {}
+    : impl_(std::make_unique<Impl>(std::move(options), dispatcher, hub)) {
+}
 
 Server::~Server() {
   impl_->workers.join();
@@ -628,17 +667,22 @@ Status Server::listen() {
   auto& s = *impl_;
   if (s.options.tls) {
     auto ctx = load_tls(s.options.cert_file, s.options.key_file);
-    if (!ctx) return fail(ctx.error());
+    if (!ctx)
+      return fail(ctx.error());
     s.tls = *ctx;
   }
   beast::error_code ec;
   const auto address = asio::ip::make_address(s.options.address, ec);
-  if (ec) return fail(ErrorCode::kInvalidArgument, "invalid listen address " + s.options.address);
+  if (ec)
+    return fail(ErrorCode::kInvalidArgument, "invalid listen address " + s.options.address);
   const tcp::endpoint endpoint(address, s.options.port);
   s.acceptor.open(endpoint.protocol(), ec);
-  if (!ec) s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) s.acceptor.bind(endpoint, ec);
-  if (!ec) s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (!ec)
+    s.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    s.acceptor.bind(endpoint, ec);
+  if (!ec)
+    s.acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return fail(ErrorCode::kUnavailable, "cannot listen on " + s.options.address + ":" +
                                              std::to_string(s.options.port) + ": " + ec.message());
@@ -667,7 +711,8 @@ void Server::run(std::function<void()> every_minute) {
     threads.emplace_back([&s] { s.ioc.run(); });
   }
   s.ioc.run();
-  for (auto& t : threads) t.join();
+  for (auto& t : threads)
+    t.join();
   s.workers.join();
   log::info("server.stopped");
 }

@@ -48,15 +48,21 @@ void add_security_headers(Response& r) {
   r.set_header("referrer-policy", "no-referrer");
 }
 
-StaticFiles::StaticFiles(std::string root) : root_(std::move(root)) {}
+StaticFiles::StaticFiles(std::string root) : root_(std::move(root)) {
+}
 
-bool StaticFiles::available() const { return is_regular_file(root_ + "/index.html"); }
+bool StaticFiles::available() const {
+  return is_regular_file(root_ + "/index.html");
+}
 
 std::optional<Response> StaticFiles::serve(const Request& request) const {
-  if (request.method != Method::kGet && request.method != Method::kHead) return std::nullopt;
-  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api") return std::nullopt;
+  if (request.method != Method::kGet && request.method != Method::kHead)
+    return std::nullopt;
+  if (request.path.rfind("/api/", 0) == 0 || request.path == "/api")
+    return std::nullopt;
   auto decoded = percent_decode(request.path, false);
-  if (!decoded || decoded->empty() || decoded->front() != '/') return std::nullopt;
+  if (!decoded || decoded->empty() || decoded->front() != '/')
+    return std::nullopt;
   // No way out of the root: refuse any dot segment or backslash outright.
   if (decoded->find("/.") != std::string::npos || decoded->find('\\') != std::string::npos) {
     return std::nullopt;
@@ -67,10 +73,12 @@ std::optional<Response> StaticFiles::serve(const Request& request) const {
   if (!is_regular_file(file)) {
     // Client-side routes (no file extension in the last segment) get the app itself.
     const auto last = rel.substr(rel.rfind('/') + 1);
-    if (last.find('.') != std::string::npos || rel.rfind("/assets/", 0) == 0) return std::nullopt;
+    if (last.find('.') != std::string::npos || rel.rfind("/assets/", 0) == 0)
+      return std::nullopt;
     file = root_ + "/index.html";
     spa_fallback = true;
-    if (!is_regular_file(file)) return std::nullopt;
+    if (!is_regular_file(file))
+      return std::nullopt;
   }
   Response r;
   r.file_path = file;

@@ -1,15 +1,15 @@
 #include "epcfleet/logging/log.hpp"
 
-#include "epcfleet/core/json_text.hpp"
-#include "epcfleet/core/time.hpp"
+#include <cstdio>
+#include <memory>
+#include <mutex>
 
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
-#include <memory>
-#include <mutex>
+#include "epcfleet/core/json_text.hpp"
+#include "epcfleet/core/time.hpp"
 
 namespace epcfleet::log {
 namespace {
@@ -28,7 +28,8 @@ std::once_flag default_once;
 
 void ensure_logger() {
   std::call_once(default_once, [] {
-    if (!state().logger) init(Options{});
+    if (!state().logger)
+      init(Options{});
   });
 }
 
@@ -53,14 +54,18 @@ std::string_view level_name(Level level) {
 }
 
 bool needs_quotes(std::string_view s) {
-  if (s.empty()) return true;
+  if (s.empty())
+    return true;
   for (char c : s) {
-    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20) return true;
+    if (c == ' ' || c == '"' || c == '=' || static_cast<unsigned char>(c) < 0x20)
+      return true;
   }
   return false;
 }
 
-std::string timestamp() { return format_iso8601(now_ms()); }
+std::string timestamp() {
+  return format_iso8601(now_ms());
+}
 
 }  // namespace
 
@@ -71,11 +76,16 @@ Field::Field(std::string_view key, double value) : key_(key), quoted_(false) {
 }
 
 bool parse_level(std::string_view text, Level& out) {
-  if (text == "debug") out = Level::kDebug;
-  else if (text == "info") out = Level::kInfo;
-  else if (text == "warn" || text == "warning") out = Level::kWarn;
-  else if (text == "error") out = Level::kError;
-  else return false;
+  if (text == "debug")
+    out = Level::kDebug;
+  else if (text == "info")
+    out = Level::kInfo;
+  else if (text == "warn" || text == "warning")
+    out = Level::kWarn;
+  else if (text == "error")
+    out = Level::kError;
+  else
+    return false;
   return true;
 }
 
@@ -99,7 +109,8 @@ void init(const Options& options) {
 void write(Level level, std::string_view event, Fields fields) {
   ensure_logger();
   auto& s = state();
-  if (!s.logger->should_log(to_spdlog(level))) return;
+  if (!s.logger->should_log(to_spdlog(level)))
+    return;
   std::string line;
   line.reserve(160);
   if (s.json) {
@@ -113,8 +124,10 @@ void write(Level level, std::string_view event, Fields fields) {
       line.push_back(',');
       append_json_string(line, f.key());
       line.push_back(':');
-      if (f.quoted()) append_json_string(line, f.value());
-      else line += f.value();
+      if (f.quoted())
+        append_json_string(line, f.value());
+      else
+        line += f.value();
     }
     line.push_back('}');
   } else {
@@ -127,8 +140,10 @@ void write(Level level, std::string_view event, Fields fields) {
       line.push_back(' ');
       line += f.key();
       line.push_back('=');
-      if (f.quoted() && needs_quotes(f.value())) append_json_string(line, f.value());
-      else line += f.value();
+      if (f.quoted() && needs_quotes(f.value()))
+        append_json_string(line, f.value());
+      else
+        line += f.value();
     }
   }
   s.logger->log(to_spdlog(level), line);

@@ -14,8 +14,10 @@ void atomic_add(std::atomic<double>& a, double by) {
 }
 
 std::string format_value(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  if (std::isnan(v))
+    return "NaN";
+  if (std::isinf(v))
+    return v > 0 ? "+Inf" : "-Inf";
   char buf[40];
   std::snprintf(buf, sizeof buf, "%.17g", v);
   return buf;
@@ -25,26 +27,33 @@ std::string escape_label(const std::string& v) {
   std::string out;
   out.reserve(v.size());
   for (char c : v) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out.push_back(c);
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out.push_back(c);
   }
   return out;
 }
 
 std::string render_labels(const Labels& labels, const std::string& extra_key = {},
                           const std::string& extra_value = {}) {
-  if (labels.empty() && extra_key.empty()) return {};
+  if (labels.empty() && extra_key.empty())
+    return {};
   std::string out = "{";
   bool first = true;
   for (const auto& [k, v] : labels) {
-    if (!first) out.push_back(',');
+    if (!first)
+      out.push_back(',');
     first = false;
     out += k + "=\"" + escape_label(v) + "\"";
   }
   if (!extra_key.empty()) {
-    if (!first) out.push_back(',');
+    if (!first)
+      out.push_back(',');
     out += extra_key + "=\"" + extra_value + "\"";
   }
   out.push_back('}');
@@ -53,16 +62,22 @@ std::string render_labels(const Labels& labels, const std::string& extra_key = {
 
 }  // namespace
 
-void Counter::inc(double by) { atomic_add(value_, by); }
-void Gauge::add(double by) { atomic_add(value_, by); }
+void Counter::inc(double by) {
+  atomic_add(value_, by);
+}
+void Gauge::add(double by) {
+  atomic_add(value_, by);
+}
 
 Histogram::Histogram(std::vector<double> upper_bounds)
     : bounds_(std::move(upper_bounds)),
-      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {}
+      buckets_(std::make_unique<std::atomic<std::uint64_t>[]>(bounds_.size() + 1)) {
+}
 
 void Histogram::observe(double v) {
   std::size_t i = 0;
-  while (i < bounds_.size() && v > bounds_[i]) ++i;
+  while (i < bounds_.size() && v > bounds_[i])
+    ++i;
   buckets_[i].fetch_add(1, std::memory_order_relaxed);
   atomic_add(sum_, v);
   count_.fetch_add(1, std::memory_order_relaxed);
@@ -93,14 +108,16 @@ Registry::Family& Registry::family(const std::string& name, const std::string& h
 Counter& Registry::counter(const std::string& name, const std::string& help, Labels labels) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, Kind::kCounter).counters[std::move(labels)];
-  if (!slot) slot = std::make_unique<Counter>();
+  if (!slot)
+    slot = std::make_unique<Counter>();
   return *slot;
 }
 
 Gauge& Registry::gauge(const std::string& name, const std::string& help, Labels labels) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, Kind::kGauge).gauges[std::move(labels)];
-  if (!slot) slot = std::make_unique<Gauge>();
+  if (!slot)
+    slot = std::make_unique<Gauge>();
   return *slot;
 }
 
@@ -108,7 +125,8 @@ Histogram& Registry::histogram(const std::string& name, const std::string& help,
                                std::vector<double> bounds) {
   std::lock_guard lock(mutex_);
   auto& slot = family(name, help, Kind::kHistogram).histograms[std::move(labels)];
-  if (!slot) slot = std::make_unique<Histogram>(std::move(bounds));
+  if (!slot)
+    slot = std::make_unique<Histogram>(std::move(bounds));
   return *slot;
 }
 
@@ -123,7 +141,8 @@ std::string Registry::render() {
     std::lock_guard lock(mutex_);
     collectors = collectors_;
   }
-  for (auto& c : collectors) c(*this);
+  for (auto& c : collectors)
+    c(*this);
 
   std::lock_guard lock(mutex_);
   std::string out;
@@ -153,7 +172,8 @@ std::string Registry::render() {
           out += name + "_bucket" + render_labels(labels, "le", "+Inf") + " " +
                  std::to_string(counts.back()) + "\n";
           out += name + "_sum" + render_labels(labels) + " " + format_value(h->sum()) + "\n";
-          out += name + "_count" + render_labels(labels) + " " + std::to_string(counts.back()) + "\n";
+          out +=
+              name + "_count" + render_labels(labels) + " " + std::to_string(counts.back()) + "\n";
         }
         break;
     }

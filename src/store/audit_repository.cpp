@@ -8,24 +8,28 @@ constexpr std::string_view kColumns =
     "prev_hash, hash FROM audit_log ";
 
 AuditRecord to_record(const Row& r) {
-  return AuditRecord{r.integer(0),  r.integer(1), r.text(2), r.optional_text(3),
-                     r.text(4),     r.text(5),    r.text(6), r.text(7),
-                     r.text(8),     r.text(9),    r.text(10), r.text(11)};
+  return AuditRecord{r.integer(0), r.integer(1), r.text(2),  r.optional_text(3),
+                     r.text(4),    r.text(5),    r.text(6),  r.text(7),
+                     r.text(8),    r.text(9),    r.text(10), r.text(11)};
 }
 
 }  // namespace
 
 Status AuditRepository::lock_for_append() {
-  if (conn_.dialect() != Dialect::kPostgres) return ok();
+  if (conn_.dialect() != Dialect::kPostgres)
+    return ok();
   auto r = conn_.execute("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE");
-  if (!r) return fail(r.error());
+  if (!r)
+    return fail(r.error());
   return ok();
 }
 
 Result<std::pair<std::int64_t, std::string>> AuditRepository::head() {
   auto row = conn_.query_one("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
-  if (!row) return fail(row.error());
-  if (!*row) return std::pair<std::int64_t, std::string>{0, ""};
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return std::pair<std::int64_t, std::string>{0, ""};
   return std::pair<std::int64_t, std::string>{(*row)->integer(0), (*row)->text(1)};
 }
 
@@ -35,7 +39,8 @@ Status AuditRepository::insert(const AuditRecord& a) {
       "request_id, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
       {a.seq, a.time, a.actor, a.tenant_id, a.action, a.target, a.outcome, a.source, a.request_id,
        a.detail, a.prev_hash, a.hash});
-  if (!r) return fail(r.error());
+  if (!r)
+    return fail(r.error());
   return ok();
 }
 
@@ -79,7 +84,8 @@ Result<Page<AuditRecord>> AuditRepository::list(const AuditFilter& f, std::size_
   sql += " ORDER BY seq DESC LIMIT ?";
   params.emplace_back(static_cast<std::int64_t>(limit + 1));
   auto rows = conn_.query(sql, params);
-  if (!rows) return fail(rows.error());
+  if (!rows)
+    return fail(rows.error());
   Page<AuditRecord> page;
   for (std::size_t i = 0; i < rows->rows.size() && i < limit; ++i) {
     page.items.push_back(to_record(rows->rows[i]));
@@ -94,15 +100,18 @@ Status AuditRepository::scan(const std::function<bool(const AuditRecord&)>& visi
   std::int64_t after = -1;
   constexpr std::int64_t kBatch = 1000;
   for (;;) {
-    auto rows = conn_.query(std::string(kColumns) + "WHERE seq > ? ORDER BY seq LIMIT ?",
-                            {after, kBatch});
-    if (!rows) return fail(rows.error());
+    auto rows =
+        conn_.query(std::string(kColumns) + "WHERE seq > ? ORDER BY seq LIMIT ?", {after, kBatch});
+    if (!rows)
+      return fail(rows.error());
     for (const auto& r : rows->rows) {
       auto rec = to_record(r);
       after = rec.seq;
-      if (!visit(rec)) return ok();
+      if (!visit(rec))
+        return ok();
     }
-    if (static_cast<std::int64_t>(rows->rows.size()) < kBatch) return ok();
+    if (static_cast<std::int64_t>(rows->rows.size()) < kBatch)
+      return ok();
   }
 }
 

@@ -11,8 +11,10 @@ namespace epcfleet::store::detail {
 template <typename T, typename Convert, typename Key>
 Page<T> paginate(const std::vector<Row>& rows, std::size_t limit, Convert convert, Key key) {
   Page<T> page;
-  for (std::size_t i = 0; i < rows.size() && i < limit; ++i) page.items.push_back(convert(rows[i]));
-  if (rows.size() > limit && !page.items.empty()) page.next_cursor = key(page.items.back());
+  for (std::size_t i = 0; i < rows.size() && i < limit; ++i)
+    page.items.push_back(convert(rows[i]));
+  if (rows.size() > limit && !page.items.empty())
+    page.next_cursor = key(page.items.back());
   return page;
 }
 

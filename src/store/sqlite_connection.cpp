@@ -26,7 +26,8 @@ public:
     sqlite3_stmt* raw = nullptr;
     int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &raw, nullptr);
     std::unique_ptr<sqlite3_stmt, StatementDeleter> stmt(raw);
-    if (rc != SQLITE_OK) return fail(error_for(rc, "prepare"));
+    if (rc != SQLITE_OK)
+      return fail(error_for(rc, "prepare"));
     for (std::size_t i = 0; i < params.size(); ++i) {
       const int idx = static_cast<int>(i + 1);
       const auto& v = params[i].value();
@@ -40,14 +41,16 @@ public:
         const auto& s = std::get<std::string>(v);
         rc = sqlite3_bind_text64(raw, idx, s.data(), s.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
       }
-      if (rc != SQLITE_OK) return fail(error_for(rc, "bind"));
+      if (rc != SQLITE_OK)
+        return fail(error_for(rc, "bind"));
     }
     QueryResult result;
     const int cols = sqlite3_column_count(raw);
     while ((rc = sqlite3_step(raw)) == SQLITE_ROW) {
       std::vector<std::optional<std::string>> cells(static_cast<std::size_t>(cols));
       for (int c = 0; c < cols; ++c) {
-        if (sqlite3_column_type(raw, c) == SQLITE_NULL) continue;
+        if (sqlite3_column_type(raw, c) == SQLITE_NULL)
+          continue;
         const auto* text = sqlite3_column_text(raw, c);
         const int len = sqlite3_column_bytes(raw, c);
         cells[static_cast<std::size_t>(c)] =
@@ -55,7 +58,8 @@ public:
       }
       result.rows.emplace_back(std::move(cells));
     }
-    if (rc != SQLITE_DONE) return fail(error_for(rc, "step"));
+    if (rc != SQLITE_DONE)
+      return fail(error_for(rc, "step"));
     result.affected = sqlite3_changes64(db_);
     return result;
   }
@@ -81,7 +85,8 @@ public:
   }
   Status commit() override { return execute_script("COMMIT"); }
   void rollback() override {
-    if (sqlite3_get_autocommit(db_) == 0) (void)execute_script("ROLLBACK");
+    if (sqlite3_get_autocommit(db_) == 0)
+      (void)execute_script("ROLLBACK");
   }
   bool healthy() override { return true; }
 
@@ -89,7 +94,8 @@ private:
   Error error_for(int rc, std::string_view stage) const {
     const int primary = rc & 0xff;
     std::string message = "sqlite " + std::string(stage) + ": " + sqlite3_errmsg(db_);
-    if (primary == SQLITE_CONSTRAINT) return Error{ErrorCode::kConflict, message};
+    if (primary == SQLITE_CONSTRAINT)
+      return Error{ErrorCode::kConflict, message};
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
       return Error{ErrorCode::kUnavailable, message + " " + std::string(kRetryableMarker)};
     }
@@ -103,9 +109,8 @@ private:
 
 Result<std::unique_ptr<Connection>> open_sqlite(const std::string& path) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc = sqlite3_open_v2(
+      path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string message = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close_v2(db);

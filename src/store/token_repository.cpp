@@ -10,17 +10,25 @@ constexpr std::string_view kTokenColumns =
     "last_used_at, created_by_user_id FROM api_tokens ";
 
 ApiToken to_token(const Row& r) {
-  return ApiToken{r.text(0),    r.text(1),    r.text(2),
+  return ApiToken{r.text(0),
+                  r.text(1),
+                  r.text(2),
                   parse_role(r.text(3)).value_or(Role::kViewer),
-                  r.text(4),    r.text(5),    r.integer(6),
-                  r.integer(7), r.optional_integer(8), r.optional_text(9)};
+                  r.text(4),
+                  r.text(5),
+                  r.integer(6),
+                  r.integer(7),
+                  r.optional_integer(8),
+                  r.optional_text(9)};
 }
 
 Result<std::optional<ApiToken>> one_token(Connection& conn, std::string_view where,
                                           const Params& params) {
   auto row = conn.query_one(std::string(kTokenColumns) + std::string(where), params);
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<ApiToken>{};
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return std::optional<ApiToken>{};
   return std::optional<ApiToken>(to_token(**row));
 }
 
@@ -29,7 +37,8 @@ Session to_session(const Row& r) {
 }
 
 Status as_status(const Result<std::int64_t>& r) {
-  if (!r) return fail(r.error());
+  if (!r)
+    return fail(r.error());
   return ok();
 }
 
@@ -53,18 +62,20 @@ Result<std::optional<ApiToken>> TokenRepository::find(const std::string& tenant_
 }
 
 Result<Page<ApiToken>> TokenRepository::list(const std::string& tenant_id, const std::string& after,
-                                              std::size_t limit) {
-  auto rows = conn_.query(std::string(kTokenColumns) +
-                              "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
-                          {tenant_id, after, static_cast<std::int64_t>(limit + 1)});
-  if (!rows) return fail(rows.error());
+                                             std::size_t limit) {
+  auto rows =
+      conn_.query(std::string(kTokenColumns) + "WHERE tenant_id = ? AND id > ? ORDER BY id LIMIT ?",
+                  {tenant_id, after, static_cast<std::int64_t>(limit + 1)});
+  if (!rows)
+    return fail(rows.error());
   return detail::paginate<ApiToken>(rows->rows, limit, to_token,
                                     [](const ApiToken& t) { return t.id; });
 }
 
 Result<bool> TokenRepository::remove(const std::string& tenant_id, const std::string& id) {
   auto r = conn_.execute("DELETE FROM api_tokens WHERE tenant_id = ? AND id = ?", {tenant_id, id});
-  if (!r) return fail(r.error());
+  if (!r)
+    return fail(r.error());
   return *r > 0;
 }
 
@@ -84,14 +95,17 @@ Result<std::optional<Session>> SessionRepository::find(const std::string& token_
       "SELECT token_hash, user_id, csrf_hash, created_at, expires_at, source FROM sessions WHERE "
       "token_hash = ?",
       {token_hash});
-  if (!row) return fail(row.error());
-  if (!*row) return std::optional<Session>{};
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return std::optional<Session>{};
   return std::optional<Session>(to_session(**row));
 }
 
 Result<bool> SessionRepository::remove(const std::string& token_hash) {
   auto r = conn_.execute("DELETE FROM sessions WHERE token_hash = ?", {token_hash});
-  if (!r) return fail(r.error());
+  if (!r)
+    return fail(r.error());
   return *r > 0;
 }
 

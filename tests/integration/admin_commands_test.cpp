@@ -6,13 +6,19 @@
 namespace epcfleet::testing {
 namespace {
 
-std::string epcfleetd() { return binary_dir() + "/apps/epcfleetd/epcfleetd"; }
+std::string epcfleetd() {
+  return binary_dir() + "/apps/epcfleetd/epcfleetd";
+}
 
 TEST(AdminCommands, AuditVerifyPassesAnIntactLogAndCatchesAnEditedRecord) {
   ServerProcess server;
   auto admin = server.admin_client();
   ASSERT_EQ(admin.post("/api/v1/tenants", R"({"id":"acme","name":"Acme"})").status, 201);
-  ASSERT_EQ(admin.post("/api/v1/tenants/acme/users", R"({"username":"amy","password":"amy-password-123","role":"viewer"})").status, 201);
+  ASSERT_EQ(admin
+                .post("/api/v1/tenants/acme/users",
+                      R"({"username":"amy","password":"amy-password-123","role":"viewer"})")
+                .status,
+            201);
   ASSERT_EQ(server.stop(), 0);
 
   auto ok = run_command({epcfleetd(), "audit", "verify", "--data-dir", server.data_dir()});
@@ -35,7 +41,8 @@ TEST(AdminCommands, RotateMasterKeyReSealsEverySecretAndTheServerStillReadsThem)
   ASSERT_EQ(admin.post("/api/v1/tenants/acme/signing-keys", "{}").status, 201);
   ASSERT_EQ(server.stop(), 0);
   const auto db = server.data_dir() + "/epcfleet.db";
-  const auto sealed_before = run_command({"sqlite3", db, "SELECT sealed FROM secrets ORDER BY id"}).output;
+  const auto sealed_before =
+      run_command({"sqlite3", db, "SELECT sealed FROM secrets ORDER BY id"}).output;
   ASSERT_EQ(std::count(sealed_before.begin(), sealed_before.end(), '\n'), 2) << sealed_before;
 
   auto r = run_command({epcfleetd(), "rotate-master-key", "--data-dir", server.data_dir()});
@@ -44,8 +51,10 @@ TEST(AdminCommands, RotateMasterKeyReSealsEverySecretAndTheServerStillReadsThem)
   const auto key_file = read_file(server.data_dir() + "/master.key");
   const auto key_line = key_file.substr(key_file.find("\nkey ") + 1);
   const auto new_id = key_line.substr(4, 8);
-  EXPECT_EQ(std::count(key_file.begin(), key_file.end(), '\n') - 2, 1) << "only the new key remains";
-  const auto sealed_after = run_command({"sqlite3", db, "SELECT sealed FROM secrets ORDER BY id"}).output;
+  EXPECT_EQ(std::count(key_file.begin(), key_file.end(), '\n') - 2, 1)
+      << "only the new key remains";
+  const auto sealed_after =
+      run_command({"sqlite3", db, "SELECT sealed FROM secrets ORDER BY id"}).output;
   EXPECT_NE(sealed_after, sealed_before);
   std::istringstream lines(sealed_after);
   for (std::string line; std::getline(lines, line);) {

@@ -7,7 +7,8 @@ class ApiTest : public ServerTest {};
 
 TEST_P(ApiTest, LoginMeAndLogout) {
   auto c = server_->client();
-  auto login = c.post("/api/v1/auth/login", R"({"username":"admin","password":")" + server_->admin_password() + "\"}");
+  auto login = c.post("/api/v1/auth/login",
+                      R"({"username":"admin","password":")" + server_->admin_password() + "\"}");
   ASSERT_EQ(login.status, 200) << login.body;
   const auto body = parse(login);
   ASSERT_TRUE(body["token"].is_string());
@@ -40,8 +41,8 @@ TEST_P(ApiTest, RepeatedWrongPasswordsAreRateLimited) {
 
 TEST_P(ApiTest, CookieSessionsAreHttpOnlyStrictAndNeedCsrfForChanges) {
   auto c = server_->client();
-  auto login = c.post("/api/v1/auth/login",
-                      R"({"username":"admin","password":")" + server_->admin_password() + R"(","cookie":true})");
+  auto login = c.post("/api/v1/auth/login", R"({"username":"admin","password":")" +
+                                                server_->admin_password() + R"(","cookie":true})");
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_FALSE(parse(login).contains("token")) << "cookie logins keep the session out of JS";
   std::string session;
@@ -53,7 +54,8 @@ TEST_P(ApiTest, CookieSessionsAreHttpOnlyStrictAndNeedCsrfForChanges) {
       EXPECT_NE(sc.find("Secure"), std::string::npos) << sc;
       EXPECT_NE(sc.find("SameSite=Strict"), std::string::npos) << sc;
     }
-    if (sc.rfind("ef_csrf=", 0) == 0) csrf = sc.substr(8, sc.find(';') - 8);
+    if (sc.rfind("ef_csrf=", 0) == 0)
+      csrf = sc.substr(8, sc.find(';') - 8);
   }
   ASSERT_FALSE(session.empty());
   EXPECT_EQ(csrf, parse(login)["csrf_token"]);
@@ -69,20 +71,25 @@ TEST_P(ApiTest, CookieSessionsAreHttpOnlyStrictAndNeedCsrfForChanges) {
 TEST_P(ApiTest, UsersTokensAndPagination) {
   ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"acme","name":"Acme Wireless"})").status, 201);
   for (const char* u : {"alice", "bob", "carol"}) {
-    auto r = admin_->post("/api/v1/tenants/acme/users",
-                          json{{"username", u}, {"password", std::string(u) + "-password-1"}, {"role", "viewer"}}.dump());
+    auto r = admin_->post(
+        "/api/v1/tenants/acme/users",
+        json{{"username", u}, {"password", std::string(u) + "-password-1"}, {"role", "viewer"}}
+            .dump());
     ASSERT_EQ(r.status, 201) << r.body;
   }
-  auto dup = admin_->post("/api/v1/tenants/acme/users", R"({"username":"alice","password":"alice-password-2","role":"viewer"})");
+  auto dup = admin_->post("/api/v1/tenants/acme/users",
+                          R"({"username":"alice","password":"alice-password-2","role":"viewer"})");
   EXPECT_EQ(dup.status, 409);
-  auto weak = admin_->post("/api/v1/tenants/acme/users", R"({"username":"dave","password":"short","role":"viewer"})");
+  auto weak = admin_->post("/api/v1/tenants/acme/users",
+                           R"({"username":"dave","password":"short","role":"viewer"})");
   EXPECT_EQ(weak.status, 400);
   EXPECT_NE(parse(weak)["error"]["message"].get<std::string>().find("12"), std::string::npos);
 
   auto page1 = parse(admin_->get("/api/v1/tenants/acme/users?limit=2"));
   ASSERT_EQ(page1["items"].size(), 2u);
   ASSERT_TRUE(page1["next_cursor"].is_string());
-  auto page2 = parse(admin_->get("/api/v1/tenants/acme/users?limit=2&cursor=" + page1["next_cursor"].get<std::string>()));
+  auto page2 = parse(admin_->get("/api/v1/tenants/acme/users?limit=2&cursor=" +
+                                 page1["next_cursor"].get<std::string>()));
   ASSERT_EQ(page2["items"].size(), 1u);
   EXPECT_EQ(page2["items"][0]["username"], "carol");
   EXPECT_TRUE(page2["next_cursor"].is_null());
@@ -93,7 +100,8 @@ TEST_P(ApiTest, UsersTokensAndPagination) {
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(parse(patched)["role"], "operator");
 
-  auto token = admin_->post("/api/v1/tenants/acme/tokens", R"({"name":"ci","role":"viewer","expires_in_days":7})");
+  auto token = admin_->post("/api/v1/tenants/acme/tokens",
+                            R"({"name":"ci","role":"viewer","expires_in_days":7})");
   ASSERT_EQ(token.status, 201) << token.body;
   const auto secret = parse(token)["token"].get<std::string>();
   const auto id = parse(token)["id"].get<std::string>();
@@ -103,7 +111,8 @@ TEST_P(ApiTest, UsersTokensAndPagination) {
   HttpClient script = server_->client();
   script.set_bearer(secret);
   EXPECT_EQ(script.get("/api/v1/tenants/acme").status, 200);
-  EXPECT_EQ(script.post("/api/v1/tenants/acme/tokens", R"({"name":"x","role":"viewer"})").status, 403);
+  EXPECT_EQ(script.post("/api/v1/tenants/acme/tokens", R"({"name":"x","role":"viewer"})").status,
+            403);
   EXPECT_EQ(admin_->del("/api/v1/tenants/acme/tokens/" + id).status, 204);
   EXPECT_EQ(script.get("/api/v1/tenants/acme").status, 401);
 
@@ -113,13 +122,18 @@ TEST_P(ApiTest, UsersTokensAndPagination) {
 
 TEST_P(ApiTest, ADeletedTenantsIdIsNeverGivenOutAgain) {
   ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"gone","name":"Gone"})").status, 201);
-  ASSERT_EQ(admin_->post("/api/v1/tenants/gone/users", R"({"username":"gus","password":"gus-password-123","role":"owner"})").status, 201);
+  ASSERT_EQ(admin_
+                ->post("/api/v1/tenants/gone/users",
+                       R"({"username":"gus","password":"gus-password-123","role":"owner"})")
+                .status,
+            201);
   EXPECT_EQ(admin_->del("/api/v1/tenants/gone").status, 204);
   EXPECT_EQ(admin_->get("/api/v1/tenants/gone").status, 404);
   auto again = admin_->post("/api/v1/tenants", R"({"id":"gone","name":"Newcomer"})");
   EXPECT_EQ(again.status, 409) << again.body;
   EXPECT_NE(parse(again)["error"]["message"].get<std::string>().find("deleted"), std::string::npos);
-  auto login = server_->client().post("/api/v1/auth/login", R"({"username":"gus","password":"gus-password-123"})");
+  auto login = server_->client().post("/api/v1/auth/login",
+                                      R"({"username":"gus","password":"gus-password-123"})");
   EXPECT_EQ(login.status, 401) << "a user left without any tenant is removed with it";
 }
 
@@ -155,7 +169,11 @@ TEST_P(ApiTest, BadInputGetsAClearJsonErrorAndChangesNothing) {
 
 TEST_P(ApiTest, AuditRecordsEveryChangeWithActorAndExportsCsv) {
   ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"acme","name":"Acme"})").status, 201);
-  ASSERT_EQ(admin_->post("/api/v1/tenants/acme/users", R"({"username":"erin","password":"erin-password-1","role":"operator"})").status, 201);
+  ASSERT_EQ(admin_
+                ->post("/api/v1/tenants/acme/users",
+                       R"({"username":"erin","password":"erin-password-1","role":"operator"})")
+                .status,
+            201);
   auto log = parse(admin_->get("/api/v1/tenants/acme/audit"));
   ASSERT_GE(log["items"].size(), 2u);
   const auto& newest = log["items"][0];
@@ -165,7 +183,8 @@ TEST_P(ApiTest, AuditRecordsEveryChangeWithActorAndExportsCsv) {
   EXPECT_EQ(newest["outcome"], "success");
   EXPECT_EQ(newest["source"], "127.0.0.1");
   EXPECT_FALSE(newest["request_id"].get<std::string>().empty());
-  EXPECT_EQ(admin_->get("/api/v1/tenants/acme/audit").body.find("erin-password"), std::string::npos);
+  EXPECT_EQ(admin_->get("/api/v1/tenants/acme/audit").body.find("erin-password"),
+            std::string::npos);
 
   auto csv = admin_->get("/api/v1/tenants/acme/audit?format=csv");
   ASSERT_EQ(csv.status, 200);
@@ -179,9 +198,13 @@ TEST_P(ApiTest, AuditRecordsEveryChangeWithActorAndExportsCsv) {
 
   // A refused change is recorded too.
   auto erin = server_->client();
-  auto login = erin.post("/api/v1/auth/login", R"({"username":"erin","password":"erin-password-1"})");
+  auto login =
+      erin.post("/api/v1/auth/login", R"({"username":"erin","password":"erin-password-1"})");
   erin.set_bearer(parse(login)["token"]);
-  EXPECT_EQ(erin.post("/api/v1/tenants/acme/users", R"({"username":"x","password":"x-password-123","role":"owner"})").status, 403);
+  EXPECT_EQ(erin.post("/api/v1/tenants/acme/users",
+                      R"({"username":"x","password":"x-password-123","role":"owner"})")
+                .status,
+            403);
   auto denied = parse(admin_->get("/api/v1/tenants/acme/audit?outcome=denied"));
   ASSERT_EQ(denied["items"].size(), 1u);
   EXPECT_EQ(denied["items"][0]["actor"], "erin");
@@ -206,8 +229,11 @@ TEST_P(ApiTest, OpenApiDocumentDescribesEveryRouteTheServerAnswers) {
         concrete.replace(pos, concrete.find('}', pos) - pos + 1, "zz-probe");
       }
       std::string upper = method;
-      for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
-      auto r = server_->client().request(upper, concrete, upper == "GET" || upper == "DELETE" ? std::nullopt : std::optional<std::string>("{}"));
+      for (auto& ch : upper)
+        ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      auto r = server_->client().request(
+          upper, concrete,
+          upper == "GET" || upper == "DELETE" ? std::nullopt : std::optional<std::string>("{}"));
       if (r.status == 404) {
         EXPECT_EQ(r.body.find("no such endpoint"), std::string::npos) << upper << " " << concrete;
       }
@@ -215,7 +241,8 @@ TEST_P(ApiTest, OpenApiDocumentDescribesEveryRouteTheServerAnswers) {
     }
   }
   for (const char* p : {"/api/v1/auth/login", "/api/v1/tenants", "/api/v1/tenants/{t}/users",
-                        "/api/v1/tenants/{t}/tokens", "/api/v1/tenants/{t}/audit", "/healthz", "/readyz", "/metrics"}) {
+                        "/api/v1/tenants/{t}/tokens", "/api/v1/tenants/{t}/audit", "/healthz",
+                        "/readyz", "/metrics"}) {
     EXPECT_TRUE(doc["paths"].contains(p)) << p;
   }
   EXPECT_GE(operations, 18);
@@ -243,7 +270,10 @@ TEST_P(ApiTest, ReadinessAndMetrics) {
   admin_->get("/api/v1/tenants");
   auto m = c.get("/metrics");
   ASSERT_EQ(m.status, 200);
-  EXPECT_NE(m.body.find("epcfleet_http_requests_total{method=\"GET\",route=\"/api/v1/tenants\",status=\"200\"}"), std::string::npos);
+  EXPECT_NE(
+      m.body.find(
+          "epcfleet_http_requests_total{method=\"GET\",route=\"/api/v1/tenants\",status=\"200\"}"),
+      std::string::npos);
   EXPECT_NE(m.body.find("epcfleet_store_transaction_seconds_bucket"), std::string::npos);
   EXPECT_NE(m.body.find("epcfleet_build_info{version="), std::string::npos);
   TempDir dir;

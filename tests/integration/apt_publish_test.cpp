@@ -2,12 +2,13 @@
 // ../shared/acceptance/apt-client-check, which runs apt in a private tree and checks with gpgv and
 // sqv). The repository is served by Python's http.server as a plain peer until epcfleetd serves
 // repositories itself.
-#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
 
 #include <chrono>
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "epcfleet/apt/deb_reader.hpp"
 #include "epcfleet/apt/digests.hpp"
@@ -30,8 +31,8 @@ protected:
     testing::write_file(dir_.file("key.gpg"), key_.public_binary, 0644);
     port_ = testing::free_port();
     server_ = std::make_unique<testing::Process>(
-        std::vector<std::string>{"python3", "-m", "http.server", "--bind", "127.0.0.1", "--directory", root_,
-                                 std::to_string(port_)},
+        std::vector<std::string>{"python3", "-m", "http.server", "--bind", "127.0.0.1",
+                                 "--directory", root_, std::to_string(port_)},
         dir_.file("http.log"));
     testing::HttpClient probe("http://127.0.0.1:" + std::to_string(port_));
     for (int i = 0; i < 200 && probe.get("/").status != 200; ++i) {
@@ -40,14 +41,16 @@ protected:
   }
 
   // Builds a package with dpkg-deb and puts it into the pool; returns its index entry.
-  IndexEntry add_package(const std::string& name, const std::string& version, const std::string& arch) {
+  IndexEntry add_package(const std::string& name, const std::string& version,
+                         const std::string& arch) {
     const std::string src = dir_.file(name + "-" + version + "-" + arch);
     ::mkdir(src.c_str(), 0755);
     ::mkdir((src + "/DEBIAN").c_str(), 0755);
-    testing::write_file(src + "/DEBIAN/control",
-                        "Package: " + name + "\nVersion: " + version + "\nArchitecture: " + arch +
-                            "\nMaintainer: Test <t@example.net>\nDescription: test package\n more\n",
-                        0644);
+    testing::write_file(
+        src + "/DEBIAN/control",
+        "Package: " + name + "\nVersion: " + version + "\nArchitecture: " + arch +
+            "\nMaintainer: Test <t@example.net>\nDescription: test package\n more\n",
+        0644);
     const std::string deb = src + ".deb";
     auto built = testing::run_command({"dpkg-deb", "--root-owner-group", "--build", src, deb});
     EXPECT_EQ(built.exit_code, 0) << built.output;
@@ -72,9 +75,11 @@ protected:
     for (const std::string arch : {"amd64", "arm64"}) {
       std::vector<IndexEntry> for_arch;
       for (const auto& e : entries) {
-        if (e.control.architecture == arch || e.control.architecture == "all") for_arch.push_back(e);
+        if (e.control.architecture == arch || e.control.architecture == "all")
+          for_arch.push_back(e);
       }
-      for (auto& f : packages_files("main", arch, for_arch)) req.files.push_back(std::move(f));
+      for (auto& f : packages_files("main", arch, for_arch))
+        req.files.push_back(std::move(f));
     }
     auto signer = Signer::load(key_.secret_key);
     EXPECT_TRUE(signer);
@@ -83,10 +88,11 @@ protected:
   }
 
   testing::CommandResult apt_check(const std::string& package, const std::string& version) {
-    return testing::run_command({testing::source_dir() + "/../shared/acceptance/apt-client-check", "--url",
-                                 "http://127.0.0.1:" + std::to_string(port_), "--suite", "stable",
-                                 "--component", "main", "--keyring", dir_.file("key.gpg"), "--package",
-                                 package, "--version", version, "--require-by-hash", "--sqv"});
+    return testing::run_command({testing::source_dir() + "/../shared/acceptance/apt-client-check",
+                                 "--url", "http://127.0.0.1:" + std::to_string(port_), "--suite",
+                                 "stable", "--component", "main", "--keyring", dir_.file("key.gpg"),
+                                 "--package", package, "--version", version, "--require-by-hash",
+                                 "--sqv"});
   }
 
   testing::TempDir dir_;

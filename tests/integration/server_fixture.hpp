@@ -1,9 +1,9 @@
 #pragma once
 // Integration tests run the real epcfleetd against SQLite and against a real PostgreSQL.
 
-#include <gtest/gtest.h>
-
 #include <memory>
+
+#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "epcfleet/testing/postgres_instance.hpp"
@@ -37,11 +37,13 @@ protected:
                          const std::string& role) {
     admin_->post("/api/v1/tenants", json{{"id", tenant}, {"name", tenant}}.dump());
     const std::string password = username + "-password-xyz";
-    auto created = admin_->post("/api/v1/tenants/" + tenant + "/users",
-                                json{{"username", username}, {"password", password}, {"role", role}}.dump());
+    auto created =
+        admin_->post("/api/v1/tenants/" + tenant + "/users",
+                     json{{"username", username}, {"password", password}, {"role", role}}.dump());
     EXPECT_EQ(created.status, 201) << created.body;
     HttpClient c = server_->client();
-    auto login = c.post("/api/v1/auth/login", json{{"username", username}, {"password", password}}.dump());
+    auto login =
+        c.post("/api/v1/auth/login", json{{"username", username}, {"password", password}}.dump());
     EXPECT_EQ(login.status, 200) << login.body;
     c.set_bearer(parse(login)["token"].get<std::string>());
     return c;
@@ -51,6 +53,8 @@ protected:
   std::unique_ptr<HttpClient> admin_;
 };
 
-inline std::string store_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+inline std::string store_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 }  // namespace epcfleet::testing

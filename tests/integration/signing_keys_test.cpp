@@ -11,7 +11,8 @@ TEST_P(SigningKeysTest, GenerateDownloadAndRotateWithOverlap) {
   ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"acme","name":"Acme Wireless"})").status, 201);
   auto none = admin_->get("/api/v1/tenants/acme/signing-keys/current.asc");
   EXPECT_EQ(none.status, 404);
-  EXPECT_NE(parse(none)["error"]["message"].get<std::string>().find("no signing key"), std::string::npos);
+  EXPECT_NE(parse(none)["error"]["message"].get<std::string>().find("no signing key"),
+            std::string::npos);
 
   auto first = admin_->post("/api/v1/tenants/acme/signing-keys", R"({"algorithm":"ed25519"})");
   ASSERT_EQ(first.status, 201) << first.body;
@@ -30,7 +31,9 @@ TEST_P(SigningKeysTest, GenerateDownloadAndRotateWithOverlap) {
   TempDir dir;
   write_file(dir.file("key.gpg"), gpg.body, 0644);
   // gpg itself reads the keyring we hand to apt's Signed-By and finds the same fingerprint.
-  auto shown = run_command({"sh", "-c", "gpg --homedir " + dir.path() + " --show-keys --with-colons " + dir.file("key.gpg")});
+  auto shown = run_command(
+      {"sh", "-c",
+       "gpg --homedir " + dir.path() + " --show-keys --with-colons " + dir.file("key.gpg")});
   EXPECT_NE(shown.output.find(fp1), std::string::npos) << shown.output;
 
   auto second = admin_->post("/api/v1/tenants/acme/signing-keys", R"({"overlap_days":7})");
@@ -47,8 +50,10 @@ TEST_P(SigningKeysTest, GenerateDownloadAndRotateWithOverlap) {
   keys = parse(admin_->get("/api/v1/tenants/acme/signing-keys"))["items"];
   EXPECT_EQ(keys[1]["state"], "retired") << "no overlap: the previous key stops at once";
 
-  EXPECT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"algorithm":"dsa1024"})").status, 400);
-  EXPECT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"overlap_days":9999})").status, 400);
+  EXPECT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"algorithm":"dsa1024"})").status,
+            400);
+  EXPECT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"overlap_days":9999})").status,
+            400);
   auto audit = parse(admin_->get("/api/v1/tenants/acme/audit?action=signing_key.rotate"));
   EXPECT_EQ(audit["items"].size(), 2u);
 }
@@ -61,7 +66,8 @@ TEST_P(SigningKeysTest, OnlyOwnersCreateKeysAndViewersMayDownloadThePublicHalf) 
   EXPECT_EQ(viewer.get("/api/v1/tenants/acme/signing-keys/current.asc").status, 200);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, SigningKeysTest, ::testing::Values("sqlite", "postgres"), store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, SigningKeysTest, ::testing::Values("sqlite", "postgres"),
+                         store_name);
 
 }  // namespace
 }  // namespace epcfleet::testing

@@ -12,7 +12,8 @@ protected:
     const std::map<std::string, std::string> values = {
         {"{t}", "acme"}, {"{username}", "victim"}, {"{id}", acme_token_id_}};
     for (const auto& [k, v] : values) {
-      for (auto pos = path.find(k); pos != std::string::npos; pos = path.find(k)) path.replace(pos, k.size(), v);
+      for (auto pos = path.find(k); pos != std::string::npos; pos = path.find(k))
+        path.replace(pos, k.size(), v);
     }
     for (auto pos = path.find('{'); pos != std::string::npos; pos = path.find('{')) {
       path.replace(pos, path.find('}', pos) - pos + 1, "probe");  // params of later modules
@@ -20,12 +21,15 @@ protected:
     return path;
   }
   static std::string upper(std::string m) {
-    for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    for (auto& c : m)
+      c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     return m;
   }
   static std::optional<std::string> body_for(const std::string& method) {
-    if (method == "GET" || method == "DELETE" || method == "HEAD") return std::nullopt;
-    return std::string(R"({"name":"pwned","role":"owner","username":"pwned","password":"pwned-password-1","id":"pwned"})");
+    if (method == "GET" || method == "DELETE" || method == "HEAD")
+      return std::nullopt;
+    return std::string(
+        R"({"name":"pwned","role":"owner","username":"pwned","password":"pwned-password-1","id":"pwned"})");
   }
   std::string acme_token_id_;
 };
@@ -35,12 +39,16 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
   auto acme_operator = tenant_user("acme", "acme-operator", "operator");
   auto acme_viewer = tenant_user("acme", "acme-viewer", "viewer");
   auto intruder = tenant_user("umbrella", "umbrella-owner", "owner");
-  ASSERT_EQ(admin_->post("/api/v1/tenants/acme/users",
-                         R"({"username":"victim","password":"victim-password-1","role":"viewer"})").status, 201);
+  ASSERT_EQ(admin_
+                ->post("/api/v1/tenants/acme/users",
+                       R"({"username":"victim","password":"victim-password-1","role":"viewer"})")
+                .status,
+            201);
   auto token = admin_->post("/api/v1/tenants/acme/tokens", R"({"name":"acme-ci","role":"owner"})");
   ASSERT_EQ(token.status, 201);
   acme_token_id_ = parse(token)["id"];
-  auto intruder_token = intruder.post("/api/v1/tenants/umbrella/tokens", R"({"name":"u-ci","role":"owner"})");
+  auto intruder_token =
+      intruder.post("/api/v1/tenants/umbrella/tokens", R"({"name":"u-ci","role":"owner"})");
   ASSERT_EQ(intruder_token.status, 201);
   HttpClient intruder_script = server_->client();
   intruder_script.set_bearer(parse(intruder_token)["token"]);
@@ -70,7 +78,8 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
         // Each role below the route's minimum is refused with 403 (and nothing changes).
         const std::string min_role = op["x-epcfleet-min-role"];
         for (const auto& role : rank) {
-          if (role == min_role) break;
+          if (role == min_role)
+            break;
           auto r = by_role.at(role)->request(method, url, body_for(method));
           EXPECT_EQ(r.status, 403) << method << " " << url << " as " << role << ": " << r.body;
         }
@@ -89,12 +98,14 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
   // The realistic attack: one's own tenant in the path, another tenant's ids after it. Handlers
   // must scope every lookup by tenant, not only the middleware.
   for (const auto& [path, methods] : doc["paths"].items()) {
-    if (path.find("{t}") == std::string::npos || path.find('}', path.find("{t}") + 3) == std::string::npos) {
+    if (path.find("{t}") == std::string::npos ||
+        path.find('}', path.find("{t}") + 3) == std::string::npos) {
       continue;  // only routes with an id after the tenant
     }
     for (const auto& [m, op] : methods.items()) {
       const std::string method = upper(m);
-      if (method == "POST") continue;  // creating things in one's own tenant is allowed
+      if (method == "POST")
+        continue;  // creating things in one's own tenant is allowed
       std::string url = concrete(path);
       url.replace(url.find("/acme"), 5, "/umbrella");
       auto r = intruder.request(method, url, body_for(method));
@@ -116,7 +127,8 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
   EXPECT_EQ(admin_->get("/api/v1/tenants/acme").status, 200);
   EXPECT_EQ(parse(admin_->get("/api/v1/tenants/acme"))["name"], "acme");
   auto tokens = admin_->get("/api/v1/tenants/acme/tokens");
-  EXPECT_NE(tokens.body.find(acme_token_id_), std::string::npos) << "acme's token was revoked by someone";
+  EXPECT_NE(tokens.body.find(acme_token_id_), std::string::npos)
+      << "acme's token was revoked by someone";
   // Tenant lists show only one's own tenants.
   auto listed = parse(intruder.get("/api/v1/tenants"));
   ASSERT_EQ(listed["items"].size(), 1u);
@@ -129,7 +141,8 @@ TEST_P(TenantIsolationTest, NoRouteLeaksAnotherTenantsResourcesOrLetsAWeakRoleCh
   EXPECT_EQ(parse(other)["error"]["code"], parse(missing)["error"]["code"]);
 }
 
-INSTANTIATE_TEST_SUITE_P(Stores, TenantIsolationTest, ::testing::Values("sqlite", "postgres"), store_name);
+INSTANTIATE_TEST_SUITE_P(Stores, TenantIsolationTest, ::testing::Values("sqlite", "postgres"),
+                         store_name);
 
 }  // namespace
 }  // namespace epcfleet::testing

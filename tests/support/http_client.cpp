@@ -1,9 +1,9 @@
 #include "epcfleet/testing/http_client.hpp"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <stdexcept>
+
+#include <curl/curl.h>
 
 namespace epcfleet::testing {
 namespace {
@@ -22,8 +22,10 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
     std::transform(name.begin(), name.end(), name.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n')) value.pop_back();
+    while (!value.empty() && (value.front() == ' '))
+      value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n'))
+      value.pop_back();
     headers->emplace(name, value);
   }
   return size * n;
@@ -33,14 +35,16 @@ std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
 
 std::optional<std::string> HttpResponse::header(const std::string& name) const {
   auto it = headers.find(name);
-  if (it == headers.end()) return std::nullopt;
+  if (it == headers.end())
+    return std::nullopt;
   return it->second;
 }
 
 std::vector<std::string> HttpResponse::headers_named(const std::string& name) const {
   std::vector<std::string> out;
   auto [b, e] = headers.equal_range(name);
-  for (auto it = b; it != e; ++it) out.push_back(it->second);
+  for (auto it = b; it != e; ++it)
+    out.push_back(it->second);
   return out;
 }
 
@@ -52,17 +56,22 @@ HttpClient::HttpClient(std::string base_url) : base_(std::move(base_url)) {
 HttpResponse HttpClient::request(const std::string& method, const std::string& path,
                                  const std::optional<std::string>& json_body) {
   CURL* curl = curl_easy_init();
-  if (curl == nullptr) throw std::runtime_error("curl_easy_init failed");
+  if (curl == nullptr)
+    throw std::runtime_error("curl_easy_init failed");
   HttpResponse response;
   const std::string url = base_ + path;
   curl_slist* headers = nullptr;
-  if (!bearer_.empty()) headers = curl_slist_append(headers, ("Authorization: Bearer " + bearer_).c_str());
-  if (json_body) headers = curl_slist_append(headers, "Content-Type: application/json");
+  if (!bearer_.empty())
+    headers = curl_slist_append(headers, ("Authorization: Bearer " + bearer_).c_str());
+  if (json_body)
+    headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
-  for (const auto& [k, v] : extra_) headers = curl_slist_append(headers, (k + ": " + v).c_str());
+  for (const auto& [k, v] : extra_)
+    headers = curl_slist_append(headers, (k + ": " + v).c_str());
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-  if (method == "HEAD") curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
+  if (method == "HEAD")
+    curl_easy_setopt(curl, CURLOPT_NOBODY, 1L);
   if (json_body) {
     curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json_body->c_str());
     curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(json_body->size()));
@@ -77,8 +86,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   curl_easy_setopt(curl, CURLOPT_TIMEOUT, 30L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   const CURLcode rc = curl_easy_perform(curl);
-  if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
-  else response.body = curl_easy_strerror(rc);
+  if (rc == CURLE_OK)
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  else
+    response.body = curl_easy_strerror(rc);
   curl_slist_free_all(headers);
   curl_easy_cleanup(curl);
   return response;

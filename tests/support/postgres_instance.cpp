@@ -15,7 +15,8 @@ std::string find_bin_dir() {
   std::error_code ec;
   for (int v = 17; v >= 13; --v) {
     const std::string dir = "/usr/lib/postgresql/" + std::to_string(v) + "/bin";
-    if (fs::exists(dir + "/initdb", ec)) return dir;
+    if (fs::exists(dir + "/initdb", ec))
+      return dir;
   }
   return {};
 }
@@ -28,9 +29,11 @@ PostgresInstance* PostgresInstance::shared(std::string* why_not) {
   static std::string reason;
   std::call_once(once, [] {
     std::unique_ptr<PostgresInstance> pg(new PostgresInstance());
-    if (pg->start(&reason)) instance = std::move(pg);
+    if (pg->start(&reason))
+      instance = std::move(pg);
   });
-  if (!instance && why_not != nullptr) *why_not = reason;
+  if (!instance && why_not != nullptr)
+    *why_not = reason;
   return instance.get();
 }
 
@@ -67,8 +70,8 @@ bool PostgresInstance::start(std::string* why_not) {
   const std::string opts = "-c listen_addresses=127.0.0.1 -c port=" + std::to_string(port_) +
                            " -c unix_socket_directories=" + dir_->path() +
                            " -c fsync=off -c max_connections=200";
-  auto start = run_command(with_prefix({bin_dir_ + "/pg_ctl", "-D", data, "-o", opts, "-l",
-                                        dir_->file("pg.log"), "-w", "start"}));
+  auto start = run_command(with_prefix(
+      {bin_dir_ + "/pg_ctl", "-D", data, "-o", opts, "-l", dir_->file("pg.log"), "-w", "start"}));
   if (start.exit_code != 0) {
     *why_not = "pg_ctl start failed: " + start.output + read_file(dir_->file("pg.log"));
     return false;
@@ -77,17 +80,21 @@ bool PostgresInstance::start(std::string* why_not) {
 }
 
 PostgresInstance::~PostgresInstance() {
-  std::vector<std::string> argv{bin_dir_ + "/pg_ctl", "-D", dir_->file("pgdata"), "-m", "immediate", "stop"};
-  if (as_postgres_user_) argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
+  std::vector<std::string> argv{bin_dir_ + "/pg_ctl", "-D",  dir_->file("pgdata"), "-m",
+                                "immediate",          "stop"};
+  if (as_postgres_user_)
+    argv.insert(argv.begin(), {"runuser", "-u", "postgres", "--"});
   run_command(argv);
 }
 
 std::string PostgresInstance::create_database() {
-  const std::string name = "epcfleet_test_" + std::to_string(::getpid()) + "_" + std::to_string(next_db_++);
+  const std::string name =
+      "epcfleet_test_" + std::to_string(::getpid()) + "_" + std::to_string(next_db_++);
   auto r = run_command({bin_dir_ + "/psql", "-h", "127.0.0.1", "-p", std::to_string(port_), "-U",
                         "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-c",
                         "CREATE DATABASE " + name});
-  if (r.exit_code != 0) throw std::runtime_error("CREATE DATABASE failed: " + r.output);
+  if (r.exit_code != 0)
+    throw std::runtime_error("CREATE DATABASE failed: " + r.output);
   return "postgresql://postgres@127.0.0.1:" + std::to_string(port_) + "/" + name;
 }
 

@@ -29,7 +29,8 @@ namespace epcfleet::testing {
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "epcfleet-test-XXXXXX").string();
-  if (::mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+  if (::mkdtemp(tmpl.data()) == nullptr)
+    throw std::runtime_error("mkdtemp failed");
   path_ = tmpl;
   // Peers that drop privileges (PostgreSQL as postgres, apt as _apt) must be able to enter it.
   ::chmod(path_.c_str(), 0755);
@@ -75,9 +76,11 @@ namespace {
 
 [[noreturn]] void exec_child(const std::vector<std::string>& argv,
                              const std::map<std::string, std::string>& env) {
-  for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
+  for (const auto& [k, v] : env)
+    ::setenv(k.c_str(), v.c_str(), 1);
   std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  for (const auto& a : argv)
+    args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   ::execvp(args[0], args.data());
   std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
@@ -85,8 +88,10 @@ namespace {
 }
 
 int decode_status(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  if (WIFEXITED(status))
+    return WEXITSTATUS(status);
+  if (WIFSIGNALED(status))
+    return 128 + WTERMSIG(status);
   return -1;
 }
 
@@ -95,7 +100,8 @@ int decode_status(int status) {
 CommandResult run_command(const std::vector<std::string>& argv,
                           const std::map<std::string, std::string>& env) {
   int pipefd[2];
-  if (::pipe(pipefd) != 0) throw std::runtime_error("pipe failed");
+  if (::pipe(pipefd) != 0)
+    throw std::runtime_error("pipe failed");
   const pid_t pid = ::fork();
   if (pid == 0) {
     ::dup2(pipefd[1], 1);
@@ -108,7 +114,8 @@ CommandResult run_command(const std::vector<std::string>& argv,
   CommandResult result;
   char buf[4096];
   ssize_t n = 0;
-  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0) result.output.append(buf, static_cast<std::size_t>(n));
+  while ((n = ::read(pipefd[0], buf, sizeof buf)) > 0)
+    result.output.append(buf, static_cast<std::size_t>(n));
   ::close(pipefd[0]);
   int status = 0;
   ::waitpid(pid, &status, 0);
@@ -136,7 +143,8 @@ Process::~Process() {
 }
 
 bool Process::running() {
-  if (pid_ <= 0 || status_ != -1) return false;
+  if (pid_ <= 0 || status_ != -1)
+    return false;
   int status = 0;
   const pid_t r = ::waitpid(pid_, &status, WNOHANG);
   if (r == pid_) {
@@ -147,19 +155,25 @@ bool Process::running() {
 }
 
 void Process::signal(int signo) {
-  if (running()) ::kill(pid_, signo);
+  if (running())
+    ::kill(pid_, signo);
 }
 
 int Process::wait(int timeout_ms) {
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
   while (running()) {
-    if (std::chrono::steady_clock::now() > deadline) return -1;
+    if (std::chrono::steady_clock::now() > deadline)
+      return -1;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return status_;
 }
 
-std::string binary_dir() { return EPCFLEET_TEST_BINARY_DIR; }
-std::string source_dir() { return EPCFLEET_TEST_SOURCE_DIR; }
+std::string binary_dir() {
+  return EPCFLEET_TEST_BINARY_DIR;
+}
+std::string source_dir() {
+  return EPCFLEET_TEST_SOURCE_DIR;
+}
 
 }  // namespace epcfleet::testing

@@ -1,6 +1,7 @@
+#include "epcfleet/apt/control.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/apt/control.hpp"
 #include "epcfleet/apt/pool.hpp"
 
 namespace epcfleet::apt {

@@ -1,8 +1,10 @@
 // Real packages built by dpkg-deb, in every compression it offers, and broken ones.
-#include <gtest/gtest.h>
+#include "epcfleet/apt/deb_reader.hpp"
+
 #include <sys/stat.h>
 
-#include "epcfleet/apt/deb_reader.hpp"
+#include <gtest/gtest.h>
+
 #include "epcfleet/apt/digests.hpp"
 #include "epcfleet/testing/temp_dir.hpp"
 
@@ -21,7 +23,8 @@ protected:
     testing::write_file(root + "/DEBIAN/control", control, 0644);
     testing::write_file(root + "/usr/hello.txt", "hello from a test package\n", 0644);
     const std::string out = dir_.file(tag + ".deb");
-    auto r = testing::run_command({"dpkg-deb", "--root-owner-group", "-Z" + compression, "--build", root, out});
+    auto r = testing::run_command(
+        {"dpkg-deb", "--root-owner-group", "-Z" + compression, "--build", root, out});
     EXPECT_EQ(r.exit_code, 0) << r.output;
     return out;
   }
@@ -74,14 +77,18 @@ TEST_F(DebReaderTest, RefusesThingsThatAreNotDebianPackages) {
       {"empty", "", "not a valid Debian package"},
       {"text", "hello, I am not a package\n", "not a valid Debian package"},
       {"truncated", bytes.substr(0, bytes.size() / 2), "not a valid Debian package"},
-      {"tar", testing::run_command({"sh", "-c", "cd " + dir_.path() + " && tar cf - pkg-root | head -c 4096"}).output,
+      {"tar",
+       testing::run_command(
+           {"sh", "-c", "cd " + dir_.path() + " && tar cf - pkg-root | head -c 4096"})
+           .output,
        "not a valid Debian package"},
   };
   for (const auto& c : cases) {
     auto info = read_deb_memory(c.content);
     ASSERT_FALSE(info) << c.name;
     EXPECT_EQ(info.error().code, ErrorCode::kInvalidArgument) << c.name;
-    EXPECT_NE(info.error().message.find(c.expected), std::string::npos) << c.name << ": " << info.error().message;
+    EXPECT_NE(info.error().message.find(c.expected), std::string::npos)
+        << c.name << ": " << info.error().message;
   }
 }
 
@@ -98,7 +105,8 @@ TEST_F(DebReaderTest, RefusesWrongMemberOrderAndFormatVersions) {
   };
   auto swapped = assemble("swapped", "debian-binary data.tar.xz control.tar.xz");
   ASSERT_FALSE(swapped);
-  EXPECT_NE(swapped.error().message.find("before the control"), std::string::npos) << swapped.error().message;
+  EXPECT_NE(swapped.error().message.find("before the control"), std::string::npos)
+      << swapped.error().message;
   auto no_data = assemble("nodata", "debian-binary control.tar.xz");
   ASSERT_FALSE(no_data);
   EXPECT_NE(no_data.error().message.find("no data member"), std::string::npos);
@@ -125,8 +133,10 @@ TEST_F(DebReaderTest, RefusesAPackageWithAnUnsafeControlFile) {
                       "Package: evil\nVersion: 1.0/../../../etc\nArchitecture: amd64\n", 0644);
   testing::write_file(work + "/debian-binary", "2.0\n", 0644);
   auto r = testing::run_command(
-      {"sh", "-c", "cd " + work + " && tar cJf control.tar.xz ./control && mkdir d && tar cJf "
-                   "data.tar.xz -C d . && ar rc evil.deb debian-binary control.tar.xz data.tar.xz"});
+      {"sh", "-c",
+       "cd " + work +
+           " && tar cJf control.tar.xz ./control && mkdir d && tar cJf "
+           "data.tar.xz -C d . && ar rc evil.deb debian-binary control.tar.xz data.tar.xz"});
   ASSERT_EQ(r.exit_code, 0) << r.output;
   auto info = read_deb_file(work + "/evil.deb");
   ASSERT_FALSE(info);

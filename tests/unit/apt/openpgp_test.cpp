@@ -1,8 +1,9 @@
 // Signatures made by our librnp signer, checked by the verifiers apt really uses: gpgv (apt 2.6,
 // Debian 12) and sqv (newer apt).
+#include "epcfleet/apt/openpgp.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/apt/openpgp.hpp"
 #include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::apt {
@@ -63,7 +64,8 @@ TEST_P(OpenPgpTest, ReleaseGpgVerifiesWithGpgvAndSqvAndTamperingIsRefused) {
   EXPECT_EQ(sig->rfind("-----BEGIN PGP SIGNATURE-----", 0), 0u);
   testing::write_file(dir_.file("Release"), kRelease, 0644);
   testing::write_file(dir_.file("Release.gpg"), *sig, 0644);
-  auto by_gpgv = testing::run_command({"gpgv", "--keyring", dir_.file("key.gpg"), dir_.file("Release.gpg"), dir_.file("Release")});
+  auto by_gpgv = testing::run_command(
+      {"gpgv", "--keyring", dir_.file("key.gpg"), dir_.file("Release.gpg"), dir_.file("Release")});
   EXPECT_EQ(by_gpgv.exit_code, 0) << by_gpgv.output;
   auto by_sqv = sqv(dir_.file("Release.gpg"), dir_.file("Release"));
   EXPECT_EQ(by_sqv.exit_code, 0) << by_sqv.output;
@@ -86,7 +88,8 @@ TEST_P(OpenPgpTest, AnotherKeyDoesNotVerify) {
 INSTANTIATE_TEST_SUITE_P(Algorithms, OpenPgpTest,
                          ::testing::Values(KeyAlgorithm::kEd25519, KeyAlgorithm::kRsa4096),
                          [](const auto& param_info) {
-                           return std::string(param_info.param == KeyAlgorithm::kEd25519 ? "Ed25519" : "Rsa4096");
+                           return std::string(
+                               param_info.param == KeyAlgorithm::kEd25519 ? "Ed25519" : "Rsa4096");
                          });
 
 TEST(OpenPgp, GarbageIsNotAKey) {

@@ -1,15 +1,18 @@
-#include <gtest/gtest.h>
+#include "epcfleet/apt/version.hpp"
 
 #include <random>
 #include <sstream>
 
-#include "epcfleet/apt/version.hpp"
+#include <gtest/gtest.h>
+
 #include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::apt {
 namespace {
 
-int sign(int v) { return (v > 0) - (v < 0); }
+int sign(int v) {
+  return (v > 0) - (v < 0);
+}
 
 TEST(DebianVersion, OrdersLikeDpkgOnTheClassicCases) {
   struct Case {
@@ -17,13 +20,24 @@ TEST(DebianVersion, OrdersLikeDpkgOnTheClassicCases) {
     const char* b;
     int expected;
   };
-  for (const auto& c : std::vector<Case>{
-           {"1.0", "1.0", 0},           {"1.0", "1.1", -1},        {"1.0~rc1", "1.0", -1},
-           {"1.0", "1.0+b1", -1},       {"1:0.1", "2.0", 1},       {"1.0-1", "1.0-2", -1},
-           {"1.0-1", "1.0", 1},         {"1.0", "1.0-0", 0},       {"1.10", "1.9", 1},
-           {"1.0a", "1.0", 1},          {"1.0~~", "1.0~", -1},     {"1.0~", "1.0", -1},
-           {"1.001", "1.1", 0},         {"0:1.0", "1.0", 0},       {"2.30-1ubuntu1", "2.30-1", 1},
-           {"1.0.0", "1.0", 1},         {"1.0+dfsg", "1.0.1", -1},  {"7.6p2-4", "7.6-0", 1}}) {
+  for (const auto& c : std::vector<Case>{{"1.0", "1.0", 0},
+                                         {"1.0", "1.1", -1},
+                                         {"1.0~rc1", "1.0", -1},
+                                         {"1.0", "1.0+b1", -1},
+                                         {"1:0.1", "2.0", 1},
+                                         {"1.0-1", "1.0-2", -1},
+                                         {"1.0-1", "1.0", 1},
+                                         {"1.0", "1.0-0", 0},
+                                         {"1.10", "1.9", 1},
+                                         {"1.0a", "1.0", 1},
+                                         {"1.0~~", "1.0~", -1},
+                                         {"1.0~", "1.0", -1},
+                                         {"1.001", "1.1", 0},
+                                         {"0:1.0", "1.0", 0},
+                                         {"2.30-1ubuntu1", "2.30-1", 1},
+                                         {"1.0.0", "1.0", 1},
+                                         {"1.0+dfsg", "1.0.1", -1},
+                                         {"7.6p2-4", "7.6-0", 1}}) {
     EXPECT_EQ(sign(compare_versions(c.a, c.b)), c.expected) << c.a << " vs " << c.b;
     EXPECT_EQ(sign(compare_versions(c.b, c.a)), -c.expected) << c.b << " vs " << c.a;
   }
@@ -49,22 +63,27 @@ TEST(DebianVersion, AgreesWithDpkgCompareVersionsOnRandomPairs) {
   auto random_part = [&](bool first_digit) {
     std::string s;
     const int len = 1 + static_cast<int>(rng() % 7);
-    for (int i = 0; i < len; ++i) s.push_back(alphabet[rng() % alphabet.size()]);
-    if (first_digit) s[0] = static_cast<char>('0' + rng() % 10);
+    for (int i = 0; i < len; ++i)
+      s.push_back(alphabet[rng() % alphabet.size()]);
+    if (first_digit)
+      s[0] = static_cast<char>('0' + rng() % 10);
     return s;
   };
   auto random_version = [&] {
     std::string v;
-    if (rng() % 4 == 0) v += std::to_string(rng() % 3) + ":";
+    if (rng() % 4 == 0)
+      v += std::to_string(rng() % 3) + ":";
     std::string up = random_part(true);
     for (auto& c : up) {
-      if (c == '-') c = '.';
+      if (c == '-')
+        c = '.';
     }
     v += up;
     if (rng() % 2 == 0) {
       std::string rev = random_part(false);
       for (auto& c : rev) {
-        if (c == '-') c = '+';
+        if (c == '-')
+          c = '+';
       }
       v += "-" + rev;
     }
@@ -76,7 +95,8 @@ TEST(DebianVersion, AgreesWithDpkgCompareVersionsOnRandomPairs) {
   while (static_cast<int>(pairs.size()) < kPairs) {
     auto a = random_version();
     auto b = rng() % 5 == 0 ? a : random_version();
-    if (!parse_version(a) || !parse_version(b)) continue;
+    if (!parse_version(a) || !parse_version(b))
+      continue;
     pairs.emplace_back(a, b);
     input << a << ' ' << b << '\n';
   }
@@ -96,7 +116,8 @@ TEST(DebianVersion, AgreesWithDpkgCompareVersionsOnRandomPairs) {
     if (sign(compare_versions(a, b)) != expected) {
       ++disagreements;
       ADD_FAILURE() << a << " vs " << b << ": dpkg says " << expected;
-      if (disagreements > 10) break;
+      if (disagreements > 10)
+        break;
     }
   }
   EXPECT_EQ(disagreements, 0);

@@ -1,8 +1,9 @@
-#include <gtest/gtest.h>
+#include "epcfleet/audit/audit_log.hpp"
 
 #include <thread>
 
-#include "epcfleet/audit/audit_log.hpp"
+#include <gtest/gtest.h>
+
 #include "../store/store_fixture.hpp"
 
 namespace epcfleet::audit {
@@ -58,7 +59,8 @@ TEST_P(AuditLogTest, ARecomputedHashStillBreaksTheLinkToTheNextRecord) {
     store::AuditFilter f;
     f.before_seq = 4;
     auto page = store::AuditRepository(c).list(f, 1);
-    if (!page) return fail(page.error());
+    if (!page)
+      return fail(page.error());
     return page->items.front();
   });
   ASSERT_TRUE(rec);
@@ -83,7 +85,8 @@ TEST_P(AuditLogTest, ConcurrentAppendsKeepOneUnbrokenChain) {
       }
     });
   }
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   auto report = verify(*db_);
   ASSERT_TRUE(report);
   EXPECT_TRUE(report->intact) << report->problem;
@@ -92,7 +95,8 @@ TEST_P(AuditLogTest, ConcurrentAppendsKeepOneUnbrokenChain) {
 
 TEST_P(AuditLogTest, FiltersByTenantActionPrefixAndPagesNewestFirst) {
   append_n(5);
-  ASSERT_TRUE(append_alone(*db_, Actor{"bob", "-", "-"}, {std::string("other"), "token.create", "k", "success", "{}"}));
+  ASSERT_TRUE(append_alone(*db_, Actor{"bob", "-", "-"},
+                           {std::string("other"), "token.create", "k", "success", "{}"}));
   auto page = db_->read([](store::Connection& c) {
     store::AuditFilter f;
     f.tenant_id = "acme";
@@ -103,7 +107,8 @@ TEST_P(AuditLogTest, FiltersByTenantActionPrefixAndPagesNewestFirst) {
   ASSERT_EQ(page->items.size(), 3u);
   EXPECT_EQ(page->items[0].target, "u4");
   ASSERT_TRUE(page->next_cursor.has_value());
-  for (const auto& r : page->items) EXPECT_EQ(r.tenant_id, "acme");
+  for (const auto& r : page->items)
+    EXPECT_EQ(r.tenant_id, "acme");
 }
 
 TEST(AuditCsv, QuotesCellsAndDefusesSpreadsheetFormulas) {

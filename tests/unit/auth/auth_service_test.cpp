@@ -1,10 +1,11 @@
+#include "epcfleet/auth/auth_service.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/auth/auth_service.hpp"
+#include "../store/store_fixture.hpp"
 #include "epcfleet/auth/token_service.hpp"
 #include "epcfleet/auth/user_service.hpp"
 #include "epcfleet/tenants/tenant_service.hpp"
-#include "../store/store_fixture.hpp"
 
 namespace epcfleet::auth {
 namespace {
@@ -19,7 +20,8 @@ class AuthServiceTest : public testing::StoreTest {
 protected:
   void SetUp() override {
     StoreTest::SetUp();
-    if (HasFatalFailure()) return;
+    if (HasFatalFailure())
+      return;
     auth_ = std::make_unique<AuthService>(db_, events_, AuthOptions{});
     users_ = std::make_unique<UserService>(db_, events_, auth_->hasher());
     tokens_ = std::make_unique<TokenService>(db_, events_);
@@ -108,13 +110,15 @@ TEST_P(AuthServiceTest, TokensCannotOutrankTheirCreatorAndAreStoredHashed) {
 TEST_P(AuthServiceTest, ATokenNeverOutlivesItsCreatorsRights) {
   auto otto = users_->create("acme", {"otto", "otto-password-12", Role::kOwner}, actor_);
   ASSERT_TRUE(otto);
-  auto t = tokens_->create("acme", {"deploy", Role::kOwner, 30}, Role::kOwner, otto->user_id, actor_);
+  auto t =
+      tokens_->create("acme", {"deploy", Role::kOwner, 30}, Role::kOwner, otto->user_id, actor_);
   ASSERT_TRUE(t);
   EXPECT_EQ(auth_->authenticate(t->secret, false)->tenants.at("acme"), Role::kOwner);
   ASSERT_TRUE(users_->update("acme", "otto", {Role::kViewer, std::nullopt}, actor_));
   auto narrowed = auth_->authenticate(t->secret, false);
   ASSERT_TRUE(narrowed);
-  EXPECT_EQ(narrowed->tenants.at("acme"), Role::kViewer) << "demoting the creator narrows the token";
+  EXPECT_EQ(narrowed->tenants.at("acme"), Role::kViewer)
+      << "demoting the creator narrows the token";
   ASSERT_TRUE(users_->remove("acme", "otto", actor_));
   EXPECT_FALSE(auth_->authenticate(t->secret, false)) << "removing the creator ends the token";
 }

@@ -1,8 +1,8 @@
-#include <gtest/gtest.h>
+#include "epcfleet/auth/login_throttle.hpp"
 
 #include <thread>
 
-#include "epcfleet/auth/login_throttle.hpp"
+#include <gtest/gtest.h>
 
 namespace epcfleet::auth {
 namespace {
@@ -19,7 +19,8 @@ TEST(LoginThrottle, BlocksAUserAfterTooManyFailures) {
 
 TEST(LoginThrottle, BlocksASourceSprayingManyUsernames) {
   LoginThrottle t({100, 5, std::chrono::seconds(60)});
-  for (int i = 0; i < 5; ++i) t.record_failure("user" + std::to_string(i), "203.0.113.9");
+  for (int i = 0; i < 5; ++i)
+    t.record_failure("user" + std::to_string(i), "203.0.113.9");
   EXPECT_GT(t.retry_after("someone-new", "203.0.113.9"), 0);
   EXPECT_EQ(t.retry_after("someone-new", "203.0.113.10"), 0);
 }

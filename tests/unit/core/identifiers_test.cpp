@@ -1,6 +1,7 @@
+#include "epcfleet/core/identifiers.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/core/identifiers.hpp"
 #include "epcfleet/core/role.hpp"
 
 namespace epcfleet {

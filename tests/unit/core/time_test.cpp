@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "epcfleet/core/time.hpp"
+
+#include <gtest/gtest.h>
 
 namespace epcfleet {
 namespace {

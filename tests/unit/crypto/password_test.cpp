@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "epcfleet/crypto/password.hpp"
+
+#include <gtest/gtest.h>
 
 namespace epcfleet::crypto {
 namespace {

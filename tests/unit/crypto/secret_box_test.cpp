@@ -1,8 +1,10 @@
-#include <gtest/gtest.h>
+#include "epcfleet/crypto/secret_box.hpp"
+
 #include <sys/stat.h>
 
+#include <gtest/gtest.h>
+
 #include "epcfleet/crypto/primitives.hpp"
-#include "epcfleet/crypto/secret_box.hpp"
 #include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::crypto {
@@ -69,7 +71,10 @@ TEST(SecretBox, OldKeysStillOpenAfterRotation) {
 }
 
 TEST(Encoding, HexAndBase64RoundTrip) {
-  const std::string bytes("\x00\x01\xfe\xff" "abc", 7);
+  const std::string bytes(
+      "\x00\x01\xfe\xff"
+      "abc",
+      7);
   EXPECT_EQ(*hex_decode(hex_encode(bytes)), bytes);
   EXPECT_EQ(*base64_decode(base64_encode(bytes)), bytes);
   EXPECT_FALSE(hex_decode("abc"));

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "epcfleet/http/message.hpp"
+
+#include <gtest/gtest.h>
 
 namespace epcfleet::http {
 namespace {
@@ -21,8 +21,9 @@ TEST(Request, ReadsQueryParametersAndCookies) {
 TEST(Response, ErrorBodyIsValidJsonEvenWithQuotesInTheMessage) {
   auto r = Response::error(400, "invalid_argument", "field \"x\"\n is bad", "rid-1");
   EXPECT_EQ(r.status, 400);
-  EXPECT_EQ(r.body,
-            R"({"error":{"code":"invalid_argument","message":"field \"x\"\n is bad","request_id":"rid-1"}})");
+  EXPECT_EQ(
+      r.body,
+      R"({"error":{"code":"invalid_argument","message":"field \"x\"\n is bad","request_id":"rid-1"}})");
   EXPECT_EQ(r.header("content-type"), "application/json");
 }
 

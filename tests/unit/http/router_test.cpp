@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "epcfleet/http/router.hpp"
+
+#include <gtest/gtest.h>
 
 namespace epcfleet::http {
 namespace {
@@ -11,7 +11,8 @@ Router make_router() {
   r.add({Method::kGet, "/api/v1/tenants", "list", "t", Access::kAuthenticated}, h);
   r.add({Method::kGet, "/api/v1/tenants/{t}/users/{username}", "get", "u"}, h);
   r.add({Method::kDelete, "/api/v1/tenants/{t}/users/{username}", "del", "u", Access::kTenant,
-         Role::kOwner}, h);
+         Role::kOwner},
+        h);
   return r;
 }
 

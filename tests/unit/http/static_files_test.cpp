@@ -1,7 +1,9 @@
-#include <gtest/gtest.h>
+#include "epcfleet/http/static_files.hpp"
+
 #include <sys/stat.h>
 
-#include "epcfleet/http/static_files.hpp"
+#include <gtest/gtest.h>
+
 #include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::http {

@@ -1,6 +1,7 @@
+#include "epcfleet/metrics/registry.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/metrics/registry.hpp"
 #include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::metrics {
@@ -15,13 +16,16 @@ TEST(Registry, RendersPrometheusTextThatPromtoolAccepts) {
   h.observe(3);
   const auto text = r.render();
   EXPECT_NE(text.find("epcfleet_things_total{kind=\"a\\\"b\\\\c\"} 3"), std::string::npos) << text;
-  EXPECT_NE(text.find("epcfleet_op_seconds_bucket{op=\"x\",le=\"+Inf\"} 2"), std::string::npos) << text;
+  EXPECT_NE(text.find("epcfleet_op_seconds_bucket{op=\"x\",le=\"+Inf\"} 2"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("epcfleet_op_seconds_count{op=\"x\"} 2"), std::string::npos);
 
   testing::TempDir dir;
   testing::write_file(dir.file("metrics.txt"), text);
-  auto check = testing::run_command({"sh", "-c", "promtool check metrics < " + dir.file("metrics.txt")});
-  if (check.exit_code == 127) GTEST_SKIP() << "promtool missing (scripts/install-deps installs prometheus)";
+  auto check =
+      testing::run_command({"sh", "-c", "promtool check metrics < " + dir.file("metrics.txt")});
+  if (check.exit_code == 127)
+    GTEST_SKIP() << "promtool missing (scripts/install-deps installs prometheus)";
   EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 

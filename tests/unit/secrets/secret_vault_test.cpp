@@ -1,6 +1,7 @@
+#include "epcfleet/secrets/secret_vault.hpp"
+
 #include <gtest/gtest.h>
 
-#include "epcfleet/secrets/secret_vault.hpp"
 #include "../store/store_fixture.hpp"
 
 namespace epcfleet::secrets {

@@ -9,7 +9,8 @@ void StoreTest::SetUp() {
   if (GetParam() == "postgres") {
     std::string why;
     auto* pg = PostgresInstance::shared(&why);
-    ASSERT_NE(pg, nullptr) << "PostgreSQL is needed for the postgres half of the store tests: " << why;
+    ASSERT_NE(pg, nullptr) << "PostgreSQL is needed for the postgres half of the store tests: "
+                           << why;
     url = pg->create_database();
   }
   auto location = store::parse_store_url(url, dir_.path());
@@ -20,6 +21,8 @@ void StoreTest::SetUp() {
   db_ = *db;
 }
 
-std::string store_param_name(const ::testing::TestParamInfo<std::string>& info) { return info.param; }
+std::string store_param_name(const ::testing::TestParamInfo<std::string>& info) {
+  return info.param;
+}
 
 }  // namespace epcfleet::testing

@@ -2,10 +2,10 @@
 // Runs a test suite against both stores: SQLite in a temp dir and a database on the test
 // PostgreSQL server (started once per test binary).
 
-#include <gtest/gtest.h>
-
 #include <memory>
 #include <string>
+
+#include <gtest/gtest.h>
 
 #include "epcfleet/store/database.hpp"
 #include "epcfleet/testing/temp_dir.hpp"
@@ -21,7 +21,7 @@ protected:
 
 std::string store_param_name(const ::testing::TestParamInfo<std::string>& info);
 
-#define EPCFLEET_INSTANTIATE_STORE_TESTS(suite)                                              \
+#define EPCFLEET_INSTANTIATE_STORE_TESTS(suite)                                    \
   INSTANTIATE_TEST_SUITE_P(Stores, suite, ::testing::Values("sqlite", "postgres"), \
                            ::epcfleet::testing::store_param_name)
 

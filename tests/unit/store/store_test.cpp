@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include <thread>
+
+#include <gtest/gtest.h>
 
 #include "epcfleet/store/migrations.hpp"
 #include "epcfleet/store/tenant_repository.hpp"
@@ -20,9 +20,13 @@ TEST_P(StoreTest, MigrationsApplyOnceAndRecordTheirVersion) {
 }
 
 TEST_P(StoreTest, DuplicateKeysAreConflictsNotCrashes) {
-  auto first = db_->write([](Connection& c) { return TenantRepository(c).insert({"acme", "Acme", 1}); });
+  auto first = db_->write([](Connection& c) {
+    return TenantRepository(c).insert({"acme", "Acme", 1});
+  });
   ASSERT_TRUE(first) << first.error().message;
-  auto second = db_->write([](Connection& c) { return TenantRepository(c).insert({"acme", "Other", 2}); });
+  auto second = db_->write([](Connection& c) {
+    return TenantRepository(c).insert({"acme", "Other", 2});
+  });
   ASSERT_FALSE(second);
   EXPECT_EQ(second.error().code, ErrorCode::kConflict);
   auto t = db_->read([](Connection& c) { return TenantRepository(c).find("acme"); });
@@ -32,7 +36,8 @@ TEST_P(StoreTest, DuplicateKeysAreConflictsNotCrashes) {
 
 TEST_P(StoreTest, FailedTransactionRollsBackEverything) {
   auto r = db_->write([](Connection& c) -> Status {
-    if (auto s = TenantRepository(c).insert({"t1", "One", 1}); !s) return s;
+    if (auto s = TenantRepository(c).insert({"t1", "One", 1}); !s)
+      return s;
     return fail(ErrorCode::kInvalidArgument, "changed my mind");
   });
   ASSERT_FALSE(r);
@@ -57,7 +62,8 @@ TEST_P(StoreTest, ListsPageByKeyWithoutGapsOrRepeats) {
     for (int i = 0; i < 25; ++i) {
       char id[8];
       std::snprintf(id, sizeof id, "t%02d", i);
-      if (auto s = TenantRepository(c).insert({id, "n", 1}); !s) return s;
+      if (auto s = TenantRepository(c).insert({id, "n", 1}); !s)
+        return s;
     }
     return ok();
   }));
@@ -66,8 +72,10 @@ TEST_P(StoreTest, ListsPageByKeyWithoutGapsOrRepeats) {
   for (int pages = 0; pages < 10; ++pages) {
     auto page = db_->read([&](Connection& c) { return TenantRepository(c).list(after, 10); });
     ASSERT_TRUE(page);
-    for (const auto& t : page->items) seen.push_back(t.id);
-    if (!page->next_cursor) break;
+    for (const auto& t : page->items)
+      seen.push_back(t.id);
+    if (!page->next_cursor)
+      break;
     after = *page->next_cursor;
   }
   ASSERT_EQ(seen.size(), 25u);
@@ -85,24 +93,30 @@ TEST_P(StoreTest, QuestionMarksInsideLiteralsAreNotPlaceholders) {
 
 TEST_P(StoreTest, DeletingATenantCascadesToMembershipsAndTokens) {
   ASSERT_TRUE(db_->write([](Connection& c) -> Status {
-    if (auto s = TenantRepository(c).insert({"gone", "Gone", 1}); !s) return s;
+    if (auto s = TenantRepository(c).insert({"gone", "Gone", 1}); !s)
+      return s;
     UserRepository users(c);
-    if (auto s = users.insert({"u1", "bob", "hash", false, 1, std::nullopt}); !s) return s;
-    if (auto s = users.add_membership("gone", "u1", Role::kOperator, 1); !s) return s;
+    if (auto s = users.insert({"u1", "bob", "hash", false, 1, std::nullopt}); !s)
+      return s;
+    if (auto s = users.add_membership("gone", "u1", Role::kOperator, 1); !s)
+      return s;
     ApiToken t{"k1", "gone", "ci", Role::kViewer, "h1", "bob", 1, 99, std::nullopt, std::nullopt};
     return TokenRepository(c).insert(t);
   }));
   ASSERT_TRUE(db_->write([](Connection& c) -> Status {
     auto r = TenantRepository(c).remove("gone", 2);
-    if (!r) return fail(r.error());
+    if (!r)
+      return fail(r.error());
     auto orphans = UserRepository(c).remove_orphans();
-    if (!orphans) return fail(orphans.error());
+    if (!orphans)
+      return fail(orphans.error());
     return ok();
   }));
   auto state = db_->read([](Connection& c) -> Result<std::pair<bool, bool>> {
     auto token = TokenRepository(c).find_by_hash("h1");
     auto user = UserRepository(c).find_by_username("bob");
-    if (!token || !user) return fail(ErrorCode::kInternal, "query failed");
+    if (!token || !user)
+      return fail(ErrorCode::kInternal, "query failed");
     return std::pair<bool, bool>{token->has_value(), user->has_value()};
   });
   ASSERT_TRUE(state);
@@ -122,16 +136,21 @@ TEST_P(StoreTest, ConcurrentWritersAllCommit) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
         const std::string id = "c" + std::to_string(t) + "-" + std::to_string(i);
-        auto r = db_->write([&](Connection& c) { return TenantRepository(c).insert({id, "n", 1}); });
-        if (!r) ++failures;
+        auto r = db_->write([&](Connection& c) {
+          return TenantRepository(c).insert({id, "n", 1});
+        });
+        if (!r)
+          ++failures;
       }
     });
   }
-  for (auto& th : threads) th.join();
+  for (auto& th : threads)
+    th.join();
   EXPECT_EQ(failures.load(), 0);
   auto n = db_->read([](Connection& c) -> Result<std::int64_t> {
     auto r = c.query_one("SELECT COUNT(*) FROM tenants");
-    if (!r) return fail(r.error());
+    if (!r)
+      return fail(r.error());
     return (*r)->integer(0);
   });
   EXPECT_EQ(*n, kThreads * kEach);

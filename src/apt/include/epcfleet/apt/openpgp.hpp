@@ -26,7 +26,8 @@ Result<SigningKey> generate_signing_key(KeyAlgorithm algorithm, const std::strin
 class Signer;
 // One signature per signer over the same text (key rotation: old and new key both sign).
 Result<std::string> clearsign_all(const std::vector<Signer>& signers, std::string_view text);
-Result<std::string> detached_signature_all(const std::vector<Signer>& signers, std::string_view text);
+Result<std::string> detached_signature_all(const std::vector<Signer>& signers,
+                                           std::string_view text);
 
 class Signer {
 public:

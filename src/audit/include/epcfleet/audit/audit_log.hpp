@@ -29,7 +29,8 @@ struct Entry {
 Result<store::AuditRecord> append(store::Connection& conn, const Actor& actor, const Entry& entry);
 
 // Appends in a transaction of its own (for denied attempts, where there is no change).
-Result<store::AuditRecord> append_alone(store::Database& db, const Actor& actor, const Entry& entry);
+Result<store::AuditRecord> append_alone(store::Database& db, const Actor& actor,
+                                        const Entry& entry);
 
 // The record's hash over every field but `hash` itself.
 std::string compute_hash(const store::AuditRecord& record);

@@ -16,12 +16,12 @@ enum class CredentialKind { kSession, kCookieSession, kApiToken };
 
 struct Principal {
   CredentialKind kind = CredentialKind::kSession;
-  std::string user_id;   // empty for API tokens
-  std::string name;      // username, or "token:<id>"
+  std::string user_id;  // empty for API tokens
+  std::string name;     // username, or "token:<id>"
   bool platform_admin = false;
-  std::map<std::string, Role> tenants;  // memberships; for a token, its one tenant
+  std::map<std::string, Role> tenants;   // memberships; for a token, its one tenant
   std::optional<std::string> csrf_hash;  // cookie sessions
-  std::string credential_hash;  // SHA-256 of the session or token, to re-check it later
+  std::string credential_hash;           // SHA-256 of the session or token, to re-check it later
   TimestampMs expires_at = 0;
 };
 

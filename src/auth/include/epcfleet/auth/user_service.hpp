@@ -29,7 +29,8 @@ public:
   Result<store::Page<store::Member>> list(const std::string& tenant_id, const std::string& after,
                                           std::size_t limit);
   Result<store::Member> get(const std::string& tenant_id, const std::string& username);
-  Result<store::Member> create(const std::string& tenant_id, const NewUser& user, const Actor& actor);
+  Result<store::Member> create(const std::string& tenant_id, const NewUser& user,
+                               const Actor& actor);
   Result<store::Member> update(const std::string& tenant_id, const std::string& username,
                                const UserChange& change, const Actor& actor);
   Status remove(const std::string& tenant_id, const std::string& username, const Actor& actor);

@@ -32,7 +32,7 @@ struct Request {
   std::string request_id;
 
   std::optional<std::string> header(std::string_view name) const;  // name lower-case
-  std::optional<std::string> query(std::string_view key) const;     // percent-decoded
+  std::optional<std::string> query(std::string_view key) const;    // percent-decoded
   std::optional<std::string> cookie(std::string_view name) const;
 };
 
@@ -47,7 +47,8 @@ struct Response {
   std::optional<std::string> header(std::string_view name) const;
 
   static Response json(int status, std::string body);
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
   static Response no_content();
   // {"error":{"code","message","request_id"}}
   static Response error(int status, std::string_view code, std::string_view message,

@@ -41,12 +41,12 @@ struct RouteSpec {
   std::string tag;
   Access access = Access::kTenant;
   Role min_role = Role::kViewer;
-  std::string action;       // audit action recorded when the role check refuses (mutations)
+  std::string action;  // audit action recorded when the role check refuses (mutations)
   int success_status = 200;
-  std::string request_schema;   // JSON Schema text for the body, or empty
-  std::string response_schema;  // JSON Schema text for a success body, or empty
+  std::string request_schema;             // JSON Schema text for the body, or empty
+  std::string response_schema;            // JSON Schema text for a success body, or empty
   std::vector<std::string> query_params;  // documented query parameters
-  std::size_t max_body_bytes = 0;  // 0: the server default
+  std::size_t max_body_bytes = 0;         // 0: the server default
 };
 
 struct Context {

@@ -10,10 +10,10 @@
 #include <optional>
 #include <string>
 
+#include "epcfleet/auth/principal.hpp"
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/core/events.hpp"
 #include "epcfleet/http/request_handler.hpp"
-#include "epcfleet/auth/principal.hpp"
 
 namespace epcfleet::http {
 

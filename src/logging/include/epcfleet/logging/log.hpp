@@ -49,9 +49,17 @@ private:
 using Fields = std::initializer_list<Field>;
 
 void write(Level level, std::string_view event, Fields fields);
-inline void debug(std::string_view event, Fields fields = {}) { write(Level::kDebug, event, fields); }
-inline void info(std::string_view event, Fields fields = {}) { write(Level::kInfo, event, fields); }
-inline void warn(std::string_view event, Fields fields = {}) { write(Level::kWarn, event, fields); }
-inline void error(std::string_view event, Fields fields = {}) { write(Level::kError, event, fields); }
+inline void debug(std::string_view event, Fields fields = {}) {
+  write(Level::kDebug, event, fields);
+}
+inline void info(std::string_view event, Fields fields = {}) {
+  write(Level::kInfo, event, fields);
+}
+inline void warn(std::string_view event, Fields fields = {}) {
+  write(Level::kWarn, event, fields);
+}
+inline void error(std::string_view event, Fields fields = {}) {
+  write(Level::kError, event, fields);
+}
 
 }  // namespace epcfleet::log

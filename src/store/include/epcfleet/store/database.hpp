@@ -23,19 +23,22 @@ enum class Dialect { kSqlite, kPostgres };
 
 class Param {
 public:
-  Param(std::nullptr_t) {}  // NOLINT(google-explicit-constructor): SQL NULL
+  Param(std::nullptr_t) {}              // NOLINT(google-explicit-constructor): SQL NULL
   Param(std::int64_t v) : value_(v) {}  // NOLINT(google-explicit-constructor)
   Param(int v) : value_(static_cast<std::int64_t>(v)) {}  // NOLINT(google-explicit-constructor)
-  Param(bool v) : value_(static_cast<std::int64_t>(v ? 1 : 0)) {}  // NOLINT(google-explicit-constructor)
-  Param(double v) : value_(v) {}  // NOLINT(google-explicit-constructor)
-  Param(std::string v) : value_(std::move(v)) {}  // NOLINT(google-explicit-constructor)
+  Param(bool v)
+      : value_(static_cast<std::int64_t>(v ? 1 : 0)) {}  // NOLINT(google-explicit-constructor)
+  Param(double v) : value_(v) {}                         // NOLINT(google-explicit-constructor)
+  Param(std::string v) : value_(std::move(v)) {}         // NOLINT(google-explicit-constructor)
   Param(std::string_view v) : value_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
-  Param(const char* v) : value_(std::string(v)) {}  // NOLINT(google-explicit-constructor)
-  Param(const std::optional<std::string>& v) {  // NOLINT(google-explicit-constructor)
-    if (v) value_ = *v;
+  Param(const char* v) : value_(std::string(v)) {}       // NOLINT(google-explicit-constructor)
+  Param(const std::optional<std::string>& v) {           // NOLINT(google-explicit-constructor)
+    if (v)
+      value_ = *v;
   }
   Param(const std::optional<std::int64_t>& v) {  // NOLINT(google-explicit-constructor)
-    if (v) value_ = *v;
+    if (v)
+      value_ = *v;
   }
 
   using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
@@ -172,12 +175,14 @@ template <typename R, typename F>
 R Database::run_transaction(bool write, F&& fn) {
   for (int attempt = 1;; ++attempt) {
     auto lease = acquire();
-    if (!lease) return fail(lease.error());
+    if (!lease)
+      return fail(lease.error());
     Connection& conn = **lease;
     const auto started = monotonic_seconds();
     if (auto b = conn.begin(write); !b) {
       lease->discard();
-      if (should_retry(b.error(), attempt)) continue;
+      if (should_retry(b.error(), attempt))
+        continue;
       return fail(b.error());
     }
     bool committed = false;
@@ -186,7 +191,8 @@ R Database::run_transaction(bool write, F&& fn) {
       if (result) {
         if (auto c = conn.commit(); !c) {
           conn.rollback();
-          if (should_retry(c.error(), attempt)) continue;
+          if (should_retry(c.error(), attempt))
+            continue;
           observe(write, monotonic_seconds() - started, false);
           return fail(c.error());
         }
@@ -195,11 +201,13 @@ R Database::run_transaction(bool write, F&& fn) {
         return result;
       }
       conn.rollback();
-      if (should_retry(result.error(), attempt)) continue;
+      if (should_retry(result.error(), attempt))
+        continue;
       observe(write, monotonic_seconds() - started, false);
       return result;
     } catch (...) {
-      if (!committed) conn.rollback();
+      if (!committed)
+        conn.rollback();
       throw;
     }
   }

@@ -28,8 +28,12 @@ public:
   HttpResponse request(const std::string& method, const std::string& path,
                        const std::optional<std::string>& json_body = std::nullopt);
   HttpResponse get(const std::string& path) { return request("GET", path); }
-  HttpResponse post(const std::string& path, const std::string& json) { return request("POST", path, json); }
-  HttpResponse patch(const std::string& path, const std::string& json) { return request("PATCH", path, json); }
+  HttpResponse post(const std::string& path, const std::string& json) {
+    return request("POST", path, json);
+  }
+  HttpResponse patch(const std::string& path, const std::string& json) {
+    return request("PATCH", path, json);
+  }
   HttpResponse del(const std::string& path) { return request("DELETE", path); }
   const std::string& base_url() const { return base_; }
 
