@@ -122,9 +122,12 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
     // Open WebSockets follow revocations, removals and role changes within a minute.
     hub.refresh([&auth](const auth::Principal& p) -> std::optional<auth::Principal> {
       auto fresh = auth.authenticate_hash(p.credential_hash, p.kind);
-      if (!fresh)
+      if (fresh)
+        return std::move(*fresh);
+      // Only a credential that is gone ends the stream; a store hiccup keeps what we had.
+      if (fresh.error().code == ErrorCode::kUnauthenticated)
         return std::nullopt;
-      return std::move(*fresh);
+      return p;
     });
   });
   return 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <unordered_set>
 
 namespace epcfleet::apt {
 namespace {
@@ -30,6 +31,15 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
+constexpr std::size_t kMaxFields = 1000;
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
 Error line_error(std::size_t line_no, const std::string& what) {
   return Error{ErrorCode::kInvalidArgument,
                "control data line " + std::to_string(line_no) + ": " + what};
@@ -52,6 +62,10 @@ void ControlParagraph::set(std::string name, std::string value) {
       return;
     }
   }
+  fields_.emplace_back(std::move(name), std::move(value));
+}
+
+void ControlParagraph::append(std::string name, std::string value) {
   fields_.emplace_back(std::move(name), std::move(value));
 }
 
@@ -90,7 +104,7 @@ Result<std::vector<ControlParagraph>> parse_control(std::string_view text, std::
   ControlParagraph current;
   bool in_paragraph = false;
   std::size_t line_no = 0;
-  std::vector<std::string> seen;
+  std::unordered_set<std::string> seen;  // lower-cased names of the current paragraph
   auto finish = [&] {
     if (in_paragraph)
       paragraphs.push_back(std::move(current));
@@ -126,12 +140,13 @@ Result<std::vector<ControlParagraph>> parse_control(std::string_view text, std::
     const std::string name(line.substr(0, colon));
     if (!valid_field_name(name))
       return fail(line_error(line_no, "invalid field name '" + name + "'"));
-    for (const auto& s : seen) {
-      if (iequals(s, name))
-        return fail(line_error(line_no, "duplicate field '" + name + "'"));
+    if (!seen.insert(lower(name)).second) {
+      return fail(line_error(line_no, "duplicate field '" + name + "'"));
     }
-    seen.push_back(name);
-    current.set(name, std::string(trim(line.substr(colon + 1))));
+    if (seen.size() > kMaxFields) {
+      return fail(line_error(line_no, "more than " + std::to_string(kMaxFields) + " fields"));
+    }
+    current.append(name, std::string(trim(line.substr(colon + 1))));
     in_paragraph = true;
   }
   finish();
@@ -186,6 +201,11 @@ Result<PackageControl> parse_package_control(std::string_view text) {
       return fail(ErrorCode::kInvalidArgument,
                   std::string("the ") + required + " field must be one line");
     }
+  }
+  // The repository computes these; an uploaded control file does not get to say them.
+  for (const char* computed :
+       {"Filename", "Size", "MD5sum", "MD5Sum", "SHA1", "SHA256", "SHA512"}) {
+    pc.paragraph.remove(computed);
   }
   pc.package = *pc.paragraph.get("Package");
   pc.version_text = *pc.paragraph.get("Version");

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 
 namespace epcfleet::apt {
 namespace {
@@ -53,12 +54,35 @@ int filter_code_for(const std::string& compression) {
   return ARCHIVE_FILTER_NONE;
 }
 
-Archive new_tar_reader() {
+// Only the decompressor the member's name declares: no stacked filters (gzip inside xz …), and
+// none of libarchive's filters that fork external programs (lrzip, grzip, lzop).
+Archive new_tar_reader(const std::string& compression) {
   Archive a(archive_read_new());
-  archive_read_support_filter_all(a.get());
+  if (compression == "gz")
+    archive_read_support_filter_gzip(a.get());
+  else if (compression == "xz")
+    archive_read_support_filter_xz(a.get());
+  else if (compression == "zst")
+    archive_read_support_filter_zstd(a.get());
+  else if (compression == "bz2")
+    archive_read_support_filter_bzip2(a.get());
+  else if (compression == "lzma")
+    archive_read_support_filter_lzma(a.get());
   archive_read_support_format_tar(a.get());
   archive_read_support_format_gnutar(a.get());
   return a;
+}
+
+// The member decompressed to exactly what its name says: one filter layer (none for "none").
+Status check_filters(archive* tar, const std::string& compression, const std::string& member) {
+  const int expected_layers = compression == "none" ? 1 : 2;
+  if (archive_filter_count(tar) != expected_layers ||
+      archive_filter_code(tar, 0) != filter_code_for(compression)) {
+    return fail(invalid(member + " member's content does not match its name (expected " +
+                        compression + ", found " + archive_filter_name(tar, 0) +
+                        (archive_filter_count(tar) > 2 ? ", stacked" : "") + ")"));
+  }
+  return ok();
 }
 
 Result<std::string> read_entry_data(archive* a, std::uint64_t limit, const std::string& what) {
@@ -79,30 +103,54 @@ Result<std::string> read_entry_data(archive* a, std::uint64_t limit, const std::
 
 Result<std::string> control_file_from(const std::string& member, const std::string& compression,
                                       const DebLimits& limits) {
-  Archive tar = new_tar_reader();
+  Archive tar = new_tar_reader(compression);
   if (archive_read_open_memory(tar.get(), member.data(), member.size()) != ARCHIVE_OK) {
-    return fail(invalid("control.tar: " + archive_message(tar.get())));
+    return fail(invalid("control member's content does not match its name (expected a " +
+                        compression + " tar archive): " + archive_message(tar.get())));
   }
+  // A compressed control member is small; its expansion is bounded too (decompression bombs).
+  const auto max_expanded = static_cast<la_int64_t>(limits.max_control_member) * 4;
+  std::optional<std::string> control;
   archive_entry* entry = nullptr;
   for (int entries = 0;; ++entries) {
     const int r = archive_read_next_header(tar.get(), &entry);
     if (r == ARCHIVE_EOF)
       break;
-    if (r != ARCHIVE_OK && r != ARCHIVE_WARN)
+    if (r != ARCHIVE_OK && r != ARCHIVE_WARN) {
+      if (entries == 0) {
+        return fail(invalid("control member's content does not match its name (expected a " +
+                            compression + " tar archive): " + archive_message(tar.get())));
+      }
       return fail(invalid("control.tar: " + archive_message(tar.get())));
-    if (entries == 0 && archive_filter_code(tar.get(), 0) != filter_code_for(compression)) {
-      return fail(invalid("control member's name says " + compression + " but its content is " +
-                          archive_filter_name(tar.get(), 0)));
     }
-    if (entries > 10000)
+    if (entries == 0) {
+      if (auto s = check_filters(tar.get(), compression, "control"); !s)
+        return fail(s.error());
+    }
+    if (entries > 1000)
       return fail(invalid("control.tar has too many entries"));
+    if (archive_entry_size(entry) > max_expanded)
+      return fail(invalid("control.tar holds an entry larger than " + std::to_string(max_expanded) +
+                          " bytes"));
     const char* path = archive_entry_pathname(entry);
     const std::string name = path != nullptr ? path : "";
-    if ((name == "./control" || name == "control") && archive_entry_filetype(entry) == AE_IFREG) {
-      return read_entry_data(tar.get(), limits.max_control_file, "control file");
+    if (name == "./control" || name == "control") {
+      if (control)
+        return fail(invalid("control.tar holds two control files"));
+      if (archive_entry_filetype(entry) != AE_IFREG)
+        return fail(invalid("the control file is not a regular file"));
+      auto text = read_entry_data(tar.get(), limits.max_control_file, "control file");
+      if (!text)
+        return fail(text.error());
+      control = std::move(*text);
     }
+    if (archive_filter_bytes(tar.get(), 0) > max_expanded)
+      return fail(
+          invalid("control.tar expands to more than " + std::to_string(max_expanded) + " bytes"));
   }
-  return fail(invalid("control.tar has no control file"));
+  if (!control)
+    return fail(invalid("control.tar has no control file"));
+  return *control;
 }
 
 // Lets a nested tar reader pull the data member's bytes straight from the outer ar reader.
@@ -119,21 +167,19 @@ la_ssize_t read_nested(archive* /*self*/, void* user, const void** out) {
 }
 
 Status check_data_member(archive* outer, const std::string& compression) {
-  Archive tar = new_tar_reader();
+  Archive tar = new_tar_reader(compression);
   NestedSource src{outer};
   if (archive_read_open(tar.get(), &src, nullptr, read_nested, nullptr) != ARCHIVE_OK) {
-    return fail(invalid("data.tar: " + archive_message(tar.get())));
+    return fail(invalid("data member's content does not match its name (expected a " + compression +
+                        " tar archive): " + archive_message(tar.get())));
   }
   archive_entry* entry = nullptr;
   const int r = archive_read_next_header(tar.get(), &entry);
   if (r != ARCHIVE_OK && r != ARCHIVE_WARN && r != ARCHIVE_EOF) {
-    return fail(invalid("data.tar: " + archive_message(tar.get())));
+    return fail(invalid("data member's content does not match its name (expected a " + compression +
+                        " tar archive): " + archive_message(tar.get())));
   }
-  if (archive_filter_code(tar.get(), 0) != filter_code_for(compression)) {
-    return fail(invalid("data member's name says " + compression + " but its content is " +
-                        archive_filter_name(tar.get(), 0)));
-  }
-  return ok();
+  return check_filters(tar.get(), compression, "data");
 }
 
 Result<DebInfo> read_deb(archive* ar, const DebLimits& limits) {

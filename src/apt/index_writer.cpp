@@ -1,6 +1,7 @@
 #include "epcfleet/apt/index_writer.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 
@@ -13,6 +14,25 @@ Digests digest_of(std::string_view content) {
   DigestStream s;
   s.update(content);
   return s.finish();
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  }
+  return true;
+}
+
+bool is_computed_field(std::string_view name) {
+  for (const char* f : {"Filename", "Size", "MD5sum", "SHA1", "SHA256", "SHA512"}) {
+    if (iequals_ascii(name, f))
+      return true;
+  }
+  return false;
 }
 
 std::string join(const std::vector<std::string>& items) {
@@ -37,12 +57,11 @@ std::string packages_paragraph(const IndexEntry& e) {
     placed = true;
   };
   for (const auto& [name, value] : e.control.paragraph.fields()) {
-    // Fields the index computes itself are never taken from an uploaded control file.
-    static const std::vector<std::string> kComputed = {"Filename", "Size",   "MD5sum",
-                                                       "SHA1",     "SHA256", "SHA512"};
-    if (std::find(kComputed.begin(), kComputed.end(), name) != kComputed.end())
+    // Fields the index computes itself are never taken from an uploaded control file (in any
+    // letter case: deb822 field names are case-insensitive).
+    if (is_computed_field(name))
       continue;
-    if (name == "Description" && !placed)
+    if (iequals_ascii(name, "Description") && !placed)
       add_file_fields();
     p.set(name, value);
   }
@@ -51,12 +70,15 @@ std::string packages_paragraph(const IndexEntry& e) {
   return p.to_text();
 }
 
-std::vector<IndexFile> packages_files(const std::string& component, const std::string& architecture,
-                                      std::vector<IndexEntry> entries) {
+Result<std::vector<IndexFile>> packages_files(const std::string& component,
+                                              const std::string& architecture,
+                                              std::vector<IndexEntry> entries) {
   std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
     if (a.control.package != b.control.package)
       return a.control.package < b.control.package;
-    return compare_versions(a.control.version, b.control.version) < 0;
+    if (const int c = compare_versions(a.control.version, b.control.version); c != 0)
+      return c < 0;
+    return a.control.version_text < b.control.version_text;  // "1.0" and "1.00": a fixed order
   });
   std::string text;
   for (const auto& e : entries) {
@@ -66,8 +88,12 @@ std::vector<IndexFile> packages_files(const std::string& component, const std::s
   }
   const std::string dir = component + "/binary-" + architecture + "/";
   std::vector<IndexFile> files;
-  files.push_back({dir + "Packages.gz", compress::gzip(text, 9).value_or("")});
-  files.push_back({dir + "Packages.xz", compress::xz(text, 6).value_or("")});
+  auto gz = compress::gzip(text, 9);
+  auto xz = compress::xz(text, 6);
+  if (!gz || !xz)
+    return fail(ErrorCode::kInternal, "compressing " + dir + "Packages failed");
+  files.push_back({dir + "Packages.gz", std::move(*gz)});
+  files.push_back({dir + "Packages.xz", std::move(*xz)});
   files.push_back({dir + "Packages", std::move(text)});
   return files;
 }

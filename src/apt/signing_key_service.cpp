@@ -52,7 +52,9 @@ Result<store::SigningKeyRecord> SigningKeyService::create(const std::string& ten
     if (!existing)
       return fail(existing.error());
     for (const auto& k : *existing) {
-      if (k.state != "current")
+      // The current key starts retiring; with no overlap every key still signing stops now.
+      const bool signing = k.state == "current" || k.state == "retiring";
+      if (!(k.state == "current" || (request.overlap_days == 0 && signing)))
         continue;
       const TimestampMs retire_at =
           record.created_at + static_cast<TimestampMs>(request.overlap_days) * 86'400'000;

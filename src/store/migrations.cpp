@@ -78,6 +78,9 @@ CREATE TABLE deleted_tenants (
   deleted_at BIGINT NOT NULL
 );
 ALTER TABLE api_tokens ADD COLUMN created_by_user_id TEXT;
+UPDATE api_tokens SET created_by_user_id =
+  (SELECT u.id FROM users u WHERE u.username = api_tokens.created_by)
+  WHERE created_by_user_id IS NULL;
 )sql"},
       {3, "repository signing keys", R"sql(
 CREATE TABLE signing_keys (

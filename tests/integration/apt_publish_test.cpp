@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 
@@ -78,7 +79,9 @@ protected:
         if (e.control.architecture == arch || e.control.architecture == "all")
           for_arch.push_back(e);
       }
-      for (auto& f : packages_files("main", arch, for_arch))
+      auto files = packages_files("main", arch, for_arch);
+      EXPECT_TRUE(files);
+      for (auto& f : *files)
         req.files.push_back(std::move(f));
     }
     auto signer = Signer::load(key_.secret_key);
@@ -130,6 +133,8 @@ TEST_F(AptPublishTest, AptGetAcceptsThePublishedRepositoryAndSeesRepublishedVers
 TEST_F(AptPublishTest, AptRefusesATamperedIndexAndAForeignKey) {
   auto agent = add_package("epc-agent", "1.0-1", "amd64");
   ASSERT_TRUE(publish({agent}));
+  auto good = apt_check("epc-agent", "1.0-1");
+  ASSERT_EQ(good.exit_code, 0) << "the untouched repository must pass first:\n" << good.output;
   const std::string inrelease = root_ + "/dists/stable/InRelease";
   std::string text = testing::read_file(inrelease);
   const auto pos = text.find("Suite: stable");
@@ -139,6 +144,7 @@ TEST_F(AptPublishTest, AptRefusesATamperedIndexAndAForeignKey) {
   testing::write_file(inrelease, text, 0644);
   auto tampered = apt_check("epc-agent", "1.0-1");
   EXPECT_NE(tampered.exit_code, 0) << tampered.output;
+  EXPECT_NE(tampered.output.find("FAIL"), std::string::npos) << tampered.output;
 
   ASSERT_TRUE(publish({agent}));
   auto other = generate_signing_key(KeyAlgorithm::kEd25519, "someone else");
@@ -146,6 +152,34 @@ TEST_F(AptPublishTest, AptRefusesATamperedIndexAndAForeignKey) {
   testing::write_file(dir_.file("key.gpg"), other->public_binary, 0644);
   auto foreign = apt_check("epc-agent", "1.0-1");
   EXPECT_NE(foreign.exit_code, 0) << foreign.output;
+  EXPECT_NE(foreign.output.find("FAIL"), std::string::npos) << foreign.output;
+}
+
+// Review finding: concurrent publishes must never leave dists/<suite> pointing at nothing, and
+// pruning keeps exactly keep_generations.
+TEST_F(AptPublishTest, ConcurrentPublishesLeaveAValidSuiteAndPruningKeepsTheNewest) {
+  auto agent = add_package("epc-agent", "1.0-1", "amd64");
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) {
+        if (!publish({agent}))
+          ++failures;
+      }
+    });
+  }
+  for (auto& th : threads)
+    th.join();
+  EXPECT_EQ(failures.load(), 0);
+  struct stat st {};
+  ASSERT_EQ(::stat((root_ + "/dists/stable/InRelease").c_str(), &st), 0)
+      << "the suite link dangles";
+  auto gens =
+      testing::run_command({"sh", "-c", "ls " + root_ + "/dists/.generations/stable | wc -l"});
+  EXPECT_EQ(std::stoi(gens.output), 3) << "keep_generations = 3";
+  auto check = apt_check("epc-agent", "1.0-1");
+  EXPECT_EQ(check.exit_code, 0) << check.output;
 }
 
 }  // namespace

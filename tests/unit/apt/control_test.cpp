@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "epcfleet/apt/index_writer.hpp"
 #include "epcfleet/apt/pool.hpp"
 
 namespace epcfleet::apt {
@@ -70,6 +71,32 @@ TEST(Control, SerializedParagraphsParseBackToTheSameFields) {
   ASSERT_TRUE(again);
   ASSERT_EQ(again->size(), 1u);
   EXPECT_EQ((*again)[0].fields(), (*first)[0].fields());
+}
+
+// Review finding: computed fields in any letter case must not reach the signed index.
+TEST(Control, AnUploadCannotSetTheFieldsTheIndexComputes) {
+  auto pc = parse_package_control(
+      "Package: evil1\nVersion: 1.0\nArchitecture: all\nDescription: d\nsha256: 00ff\n"
+      "FILENAME: ../../other/pool/x.deb\nmd5SUM: 1\nsize: 1\n");
+  ASSERT_TRUE(pc) << pc.error().message;
+  for (const char* f : {"SHA256", "Filename", "MD5sum", "Size"}) {
+    EXPECT_FALSE(pc->paragraph.get(f).has_value()) << f;
+  }
+  IndexEntry e{*pc, "pool/main/e/evil1/evil1_1.0_all.deb", Digests{42, "m", "s1", "s256", "s512"}};
+  const auto text = packages_paragraph(e);
+  EXPECT_EQ(text.find("../../other"), std::string::npos) << text;
+  EXPECT_EQ(text.find("00ff"), std::string::npos) << text;
+  EXPECT_NE(text.find("SHA256: s256"), std::string::npos) << text;
+  EXPECT_NE(text.find("Filename: pool/main/e/evil1/evil1_1.0_all.deb"), std::string::npos) << text;
+}
+
+TEST(Control, RefusesParagraphsWithThousandsOfFields) {
+  std::string text = "Package: a1\n";
+  for (int i = 0; i < 1500; ++i)
+    text += "X-F" + std::to_string(i) + ": v\n";
+  auto r = parse_control(text);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("more than"), std::string::npos);
 }
 
 TEST(Control, ParsesSeveralParagraphs) {

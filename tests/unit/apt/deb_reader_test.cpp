@@ -122,7 +122,43 @@ TEST_F(DebReaderTest, RefusesWrongMemberOrderAndFormatVersions) {
   ASSERT_EQ(::rename((work + "/control.tar.xz").c_str(), (work + "/control.tar.gz").c_str()), 0);
   auto lying = assemble("lying", "debian-binary control.tar.gz data.tar.xz");
   ASSERT_FALSE(lying);
-  EXPECT_NE(lying.error().message.find("says gz"), std::string::npos) << lying.error().message;
+  EXPECT_NE(lying.error().message.find("does not match its name"), std::string::npos)
+      << lying.error().message;
+}
+
+// Review findings: stacked compression, duplicate control files and decompression bombs.
+TEST_F(DebReaderTest, RefusesStackedCompressionDuplicateControlFilesAndBombs) {
+  const std::string work = dir_.file("hostile");
+  ::mkdir(work.c_str(), 0755);
+  testing::write_file(work + "/control", "Package: ok1\nVersion: 1.0\nArchitecture: all\n", 0644);
+  testing::write_file(work + "/debian-binary", "2.0\n", 0644);
+  auto sh = [&](const std::string& cmd) {
+    auto r = testing::run_command({"sh", "-c", "cd " + work + " && " + cmd});
+    EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.output;
+  };
+  sh("mkdir -p d && tar cJf data.tar.xz -C d .");
+  // gzip inside a member named .xz
+  sh("tar cJf c.tar.xz ./control && gzip -c c.tar.xz > control.tar.xz && ar rc stacked.deb "
+     "debian-binary control.tar.xz data.tar.xz && rm control.tar.xz");
+  auto stacked = read_deb_file(work + "/stacked.deb");
+  ASSERT_FALSE(stacked);
+  EXPECT_NE(stacked.error().message.find("does not match its name"), std::string::npos)
+      << stacked.error().message;
+  // two control files in one control.tar
+  sh("mkdir -p twin && cp control twin/control && tar cf c.tar ./control && tar rf c.tar -C twin "
+     "./control && "
+     "xz -c c.tar > control.tar.xz && ar rc twin.deb debian-binary control.tar.xz data.tar.xz && "
+     "rm control.tar.xz c.tar");
+  auto twin = read_deb_file(work + "/twin.deb");
+  ASSERT_FALSE(twin);
+  EXPECT_NE(twin.error().message.find("two control files"), std::string::npos)
+      << twin.error().message;
+  // 256 MiB of zeros before the control file: tiny compressed, huge expanded
+  sh("truncate -s 256M junk && tar cf - ./junk ./control | gzip -1 > control.tar.gz && rm junk && "
+     "ar rc bomb.deb debian-binary control.tar.gz data.tar.xz");
+  auto bomb = read_deb_file(work + "/bomb.deb");
+  ASSERT_FALSE(bomb);
+  EXPECT_NE(bomb.error().message.find("larger than"), std::string::npos) << bomb.error().message;
 }
 
 TEST_F(DebReaderTest, RefusesAPackageWithAnUnsafeControlFile) {

@@ -22,6 +22,8 @@ public:
   const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
   void set(std::string name, std::string value);  // replaces or appends
   void remove(std::string_view name);
+  // Appends without looking for an existing field (parsing, which has already checked).
+  void append(std::string name, std::string value);
   // Adds a continuation line to the last field (parsing).
   void continue_last(std::string_view line);
   // Serialized as deb822 text, ending in a newline.
@@ -31,8 +33,8 @@ private:
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-// Parses text holding paragraphs; refuses duplicate fields, malformed lines, and text over
-// max_bytes.
+// Parses text holding paragraphs; refuses duplicate fields (case-insensitively), malformed
+// lines, more than 1,000 fields in a paragraph, and text over max_bytes.
 Result<std::vector<ControlParagraph>> parse_control(std::string_view text,
                                                     std::size_t max_bytes = 1 << 20);
 

@@ -10,6 +10,7 @@
 
 #include "epcfleet/apt/control.hpp"
 #include "epcfleet/apt/digests.hpp"
+#include "epcfleet/core/error.hpp"
 #include "epcfleet/core/time.hpp"
 
 namespace epcfleet::apt {
@@ -31,8 +32,9 @@ struct IndexFile {
 
 // Packages, Packages.gz and Packages.xz for one component/architecture, entries sorted by name
 // then version (newest last) so that the output is stable.
-std::vector<IndexFile> packages_files(const std::string& component, const std::string& architecture,
-                                      std::vector<IndexEntry> entries);
+Result<std::vector<IndexFile>> packages_files(const std::string& component,
+                                              const std::string& architecture,
+                                              std::vector<IndexEntry> entries);
 
 struct ReleaseInfo {
   std::string origin = "epcfleet";
