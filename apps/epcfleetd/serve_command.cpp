@@ -71,6 +71,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   tenants::TenantService tenants(*db, hub);
   const secrets::SecretVault vault(std::move(*box));
   apt::SigningKeyService signing_keys(*db, vault, hub);
+  const std::string data_root = std::filesystem::absolute(config->data_dir()).string();
+  apt::RepositoryService repositories(*db, signing_keys, hub, data_root);
 
   http::Router router;
   api::Services services;
@@ -80,6 +82,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.tokens = &tokens;
   services.tenants = &tenants;
   services.signing_keys = &signing_keys;
+  services.repositories = &repositories;
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);
@@ -101,6 +104,14 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   options.max_body_bytes = static_cast<std::size_t>(*max_body);
   options.io_threads = static_cast<int>(*io_threads);
   options.worker_threads = static_cast<int>(*worker_threads);
+  // Uploads stream into the data dir's tmp/, on the same file system as the pools they join.
+  options.upload_dir = data_root + "/tmp";
+  {
+    std::error_code ec;
+    std::filesystem::create_directories(options.upload_dir, ec);
+    for (const auto& leftover : std::filesystem::directory_iterator(options.upload_dir, ec))
+      std::filesystem::remove(leftover.path(), ec);  // uploads of a previous run that died
+  }
   http::Server server(options, dispatcher, hub);
   if (auto s = server.listen(); !s)
     return report("serve", s.error());

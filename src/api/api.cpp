@@ -11,6 +11,8 @@ void register_routes(http::Router& router, const Services& services) {
   register_user_routes(router, services);
   register_token_routes(router, services);
   register_audit_routes(router, services);
+  if (services.repositories != nullptr)
+    register_repository_routes(router, services);
   if (services.signing_keys != nullptr)
     register_signing_key_routes(router, services);
 }

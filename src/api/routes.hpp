@@ -12,5 +12,6 @@ void register_user_routes(http::Router& router, const Services& services);
 void register_token_routes(http::Router& router, const Services& services);
 void register_audit_routes(http::Router& router, const Services& services);
 void register_signing_key_routes(http::Router& router, const Services& services);
+void register_repository_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api

@@ -100,6 +100,14 @@ Result<auth::Principal> Dispatcher::authenticate_upgrade(const Request& request)
   return authenticate(request, from_cookie);
 }
 
+std::optional<std::uint64_t> Dispatcher::upload_limit(Method method,
+                                                      const std::string& path) const {
+  const auto m = router_.match(method, path);
+  if (m.route == nullptr || !m.route->spec.upload)
+    return std::nullopt;
+  return m.route->spec.max_body_bytes;
+}
+
 Response Dispatcher::route(Request& request, Context& ctx, const Route& route) {
   const auto& spec = route.spec;
   ctx.actor = Actor{"anonymous", request.source, request.request_id};

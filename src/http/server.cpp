@@ -4,10 +4,12 @@
 
 #include <array>
 #include <atomic>
+#include <cstdio>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
+#include <type_traits>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -26,6 +28,7 @@
 #include <openssl/ssl.h>
 
 #include "asio_run_on.hpp"
+#include "epcfleet/crypto/primitives.hpp"
 #include "epcfleet/logging/log.hpp"
 #include "epcfleet/metrics/registry.hpp"
 
@@ -39,7 +42,7 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using asio::use_awaitable;
 constexpr auto kTuple = asio::as_tuple(use_awaitable);
-using BeastRequest = bhttp::request<bhttp::string_body>;
+using HeaderRequest = bhttp::request<bhttp::empty_body>;
 
 namespace {
 
@@ -165,7 +168,7 @@ public:
   }
 
   // The handshake; events are accepted for delivery only once it succeeded.
-  asio::awaitable<bool> accept(BeastRequest request) {
+  asio::awaitable<bool> accept(HeaderRequest request) {
     beast::get_lowest_layer(ws_).expires_never();
     auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
     // Browsers never ping: without our pings an idle dashboard would be cut after 5 minutes.
@@ -268,7 +271,8 @@ Result<std::shared_ptr<ssl::context>> load_tls(const std::string& cert, const st
   return ctx;
 }
 
-Request to_request(const BeastRequest& in, const std::string& source) {
+template <typename Body>
+Request to_request(const bhttp::request<Body>& in, const std::string& source) {
   Request r;
   r.method = parse_method(std::string_view(in.method_string().data(), in.method_string().size()));
   r.target = std::string(in.target());
@@ -282,7 +286,8 @@ Request to_request(const BeastRequest& in, const std::string& source) {
       c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     r.headers.emplace_back(std::move(name), std::string(field.value()));
   }
-  r.body = in.body();
+  if constexpr (std::is_same_v<Body, bhttp::string_body>)
+    r.body = in.body();
   r.source = source;
   return r;
 }
@@ -366,7 +371,7 @@ struct Server::Impl {
   }
 
   template <typename Stream>
-  asio::awaitable<void> upgrade(Stream stream, BeastRequest request, std::string source) {
+  asio::awaitable<void> upgrade(Stream stream, HeaderRequest request, std::string source) {
     Request req = to_request(request, source);
     Result<auth::Principal> principal = fail(ErrorCode::kInternal, "not run");
     std::function<void()> job = [&] {
@@ -396,11 +401,34 @@ struct Server::Impl {
     log::info("ws.close", {{"source", source}, {"actor", actor}});
   }
 
-  Response too_large() const {
-    return Response::error(
-        413, "payload_too_large",
-        "request body exceeds the limit of " + std::to_string(options.max_body_bytes) + " bytes",
-        "");
+  static Response too_large(std::uint64_t limit) {
+    return Response::error(413, "payload_too_large",
+                           "request body exceeds the limit of " + std::to_string(limit) + " bytes",
+                           "");
+  }
+
+  // Reads the body into whatever the parser's body type holds; answers the errors itself.
+  template <typename Stream, typename Parser>
+  asio::awaitable<bool> read_body(Stream& stream, beast::flat_buffer& buffer, Parser& parser,
+                                  std::uint64_t limit) {
+    if (parser.get()[bhttp::field::expect] == "100-continue") {
+      bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+      auto [cec, cn] = co_await bhttp::async_write(stream, cont, kTuple);
+      if (cec)
+        co_return false;
+    }
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
+    if (!ec)
+      co_return true;
+    if (ec == bhttp::error::body_limit) {
+      Response r = too_large(limit);
+      co_await write_response(stream, r, false, parser.get().version(), false);
+    } else if (ec != beast::error::timeout && ec != asio::error::eof) {
+      Response r =
+          Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
+      co_await write_response(stream, r, false, 11, false);
+    }
+    co_return false;
   }
 
   template <typename Stream>
@@ -423,14 +451,14 @@ struct Server::Impl {
   asio::awaitable<bool> serve_http(Stream& stream, std::string source) {
     beast::flat_buffer buffer;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(16 * 1024);
+      bhttp::request_parser<bhttp::empty_body> head;
+      head.header_limit(16 * 1024);
       // No limit while reading the header: a declared Content-Length over the limit is answered
       // below with 413 (Beast would report it as a header error); chunked bodies are limited
       // while they are read.
-      parser.body_limit(boost::none);
+      head.body_limit(boost::none);
       beast::get_lowest_layer(stream).expires_after(kReadTimeout);
-      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, parser, kTuple);
+      auto [hec, hn] = co_await bhttp::async_read_header(stream, buffer, head, kTuple);
       if (hec) {
         if (hec != bhttp::error::end_of_stream && hec != asio::error::operation_aborted &&
             hec != beast::error::timeout && hec != asio::error::eof &&
@@ -441,49 +469,68 @@ struct Server::Impl {
         }
         co_return false;
       }
-      if (websocket::is_upgrade(parser.get())) {
-        if (parser.get().target() != "/api/v1/events") {
+      if (websocket::is_upgrade(head.get())) {
+        if (head.get().target() != "/api/v1/events") {
           Response r = Response::error(404, "not_found", "no WebSocket endpoint here", "");
           co_await write_response(stream, r, false, 11, false);
           co_return false;
         }
-        co_await upgrade(std::move(stream), parser.release(), source);
+        co_await upgrade(std::move(stream), head.release(), source);
         co_return true;
       }
+      const std::string target(head.get().target());
+      const auto method = parse_method(
+          std::string_view(head.get().method_string().data(), head.get().method_string().size()));
+      const auto upload = dispatcher.upload_limit(method, target.substr(0, target.find('?')));
+      const std::uint64_t limit = upload ? *upload : options.max_body_bytes;
       // A declared body over the limit is refused before it is read. The client may already be
       // sending it: read and discard a bounded amount so that it sees our answer, not a reset.
-      if (const auto declared = parser.content_length();
-          declared && *declared > options.max_body_bytes) {
-        Response r = too_large();
-        const bool expects_continue = parser.get()[bhttp::field::expect] == "100-continue";
-        if (!expects_continue && *declared <= kMaxDiscardBytes) {
+      if (const auto declared = head.content_length(); declared && *declared > limit) {
+        Response r = too_large(limit);
+        const bool expects_continue = head.get()[bhttp::field::expect] == "100-continue";
+        if (!expects_continue && *declared <= kMaxDiscardBytes)
           co_await discard(stream, buffer, *declared);
-        }
-        co_await write_response(stream, r, false, parser.get().version(), false);
+        co_await write_response(stream, r, false, head.get().version(), false);
         co_return false;
       }
-      parser.body_limit(options.max_body_bytes);
-      if (parser.get()[bhttp::field::expect] == "100-continue" &&
-          parser.content_length().value_or(0) <= options.max_body_bytes) {
-        bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
-        auto [cec, cn] = co_await bhttp::async_write(stream, cont, kTuple);
-        if (cec)
-          co_return false;
-      }
-      auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kTuple);
-      if (ec) {
-        if (ec == bhttp::error::body_limit) {
-          Response r = too_large();
+      Request req;
+      unsigned version = 11;
+      bool keep_alive = false;
+      std::optional<std::string> temp_file;
+      if (upload) {
+        // Uploads go to a file as they arrive: memory stays flat whatever their size.
+        bhttp::request_parser<bhttp::file_body> parser{std::move(head)};
+        parser.body_limit(limit);
+        temp_file = options.upload_dir + "/upload-" + crypto::random_hex(12);
+        beast::error_code fec;
+        parser.get().body().open(temp_file->c_str(), beast::file_mode::write_new, fec);
+        if (fec) {
+          log::error("http.upload_file", {{"path", *temp_file}, {"error", fec.message()}});
+          Response r = Response::error(503, "unavailable", "cannot store the upload", "");
           co_await write_response(stream, r, false, parser.get().version(), false);
-        } else if (ec != beast::error::timeout && ec != asio::error::eof) {
-          Response r =
-              Response::error(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
-          co_await write_response(stream, r, false, 11, false);
+          co_return false;
         }
-        co_return false;
+        const bool complete = co_await read_body(stream, buffer, parser, limit);
+        auto breq = parser.release();
+        breq.body().close();
+        if (!complete) {
+          std::remove(temp_file->c_str());
+          co_return false;
+        }
+        req = to_request(breq, source);
+        req.body_file = *temp_file;
+        version = breq.version();
+        keep_alive = breq.keep_alive();
+      } else {
+        bhttp::request_parser<bhttp::string_body> parser{std::move(head)};
+        parser.body_limit(limit);
+        if (!co_await read_body(stream, buffer, parser, limit))
+          co_return false;
+        auto breq = parser.release();
+        req = to_request(breq, source);
+        version = breq.version();
+        keep_alive = breq.keep_alive();
       }
-      BeastRequest breq = parser.release();
-      Request req = to_request(breq, source);
       Response response = Response::error(500, "internal", "internal error", "");
       ++in_flight;
       std::function<void()> job = [&] {
@@ -494,8 +541,10 @@ struct Server::Impl {
         }
       };
       co_await detail::async_run_on(workers, job, use_awaitable);
-      const bool keep_alive = breq.keep_alive() && !draining.load();
-      const bool written = co_await write_response(stream, response, keep_alive, breq.version(),
+      if (temp_file)
+        std::remove(temp_file->c_str());  // whatever the handler did not take
+      keep_alive = keep_alive && !draining.load();
+      const bool written = co_await write_response(stream, response, keep_alive, version,
                                                    req.method == Method::kHead);
       --in_flight;
       if (!written || !keep_alive)

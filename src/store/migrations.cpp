@@ -97,6 +97,38 @@ CREATE TABLE signing_keys (
 );
 CREATE INDEX signing_keys_tenant ON signing_keys(tenant_id, created_at);
 )sql"},
+      {4, "apt repositories and packages", R"sql(
+CREATE TABLE apt_repos (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  suite TEXT NOT NULL,
+  codename TEXT NOT NULL,
+  components TEXT NOT NULL,
+  architectures TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  published_at BIGINT,
+  PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE apt_packages (
+  tenant_id TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  component TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  architecture TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  md5 TEXT NOT NULL,
+  sha1 TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sha512 TEXT NOT NULL,
+  control TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, repo, name, version, architecture),
+  FOREIGN KEY (tenant_id, repo) REFERENCES apt_repos(tenant_id, name) ON DELETE CASCADE
+);
+)sql"},
   };
   return list;
 }

@@ -1,6 +1,8 @@
 #include "epcfleet/testing/http_client.hpp"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include <curl/curl.h>
@@ -53,6 +55,16 @@ HttpClient::HttpClient(std::string base_url) : base_(std::move(base_url)) {
   (void)initialized;
 }
 
+HttpResponse HttpClient::post_file(const std::string& path, const std::string& file_path,
+                                   const std::string& content_type) {
+  std::ifstream in(file_path, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  extra_["Content-Type"] = content_type;
+  auto r = request("POST", path, bytes);
+  extra_.erase("Content-Type");
+  return r;
+}
+
 HttpResponse HttpClient::request(const std::string& method, const std::string& path,
                                  const std::optional<std::string>& json_body) {
   CURL* curl = curl_easy_init();
@@ -63,7 +75,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& p
   curl_slist* headers = nullptr;
   if (!bearer_.empty())
     headers = curl_slist_append(headers, ("Authorization: Bearer " + bearer_).c_str());
-  if (json_body)
+  if (json_body && extra_.count("Content-Type") == 0)
     headers = curl_slist_append(headers, "Content-Type: application/json");
   headers = curl_slist_append(headers, "Expect:");
   for (const auto& [k, v] : extra_)

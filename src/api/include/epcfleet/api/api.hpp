@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "epcfleet/apt/repository_service.hpp"
 #include "epcfleet/apt/signing_key_service.hpp"
 #include "epcfleet/auth/auth_service.hpp"
 #include "epcfleet/auth/token_service.hpp"
@@ -23,6 +24,7 @@ struct Services {
   auth::TokenService* tokens = nullptr;
   tenants::TenantService* tenants = nullptr;
   apt::SigningKeyService* signing_keys = nullptr;
+  apt::RepositoryService* repositories = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;
 };

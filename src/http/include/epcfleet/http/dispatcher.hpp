@@ -25,6 +25,7 @@ public:
   Response dispatch(Request& request) override;
   // For the WebSocket upgrade: authenticates (cookie or bearer) and checks Origin.
   Result<auth::Principal> authenticate_upgrade(const Request& request) override;
+  std::optional<std::uint64_t> upload_limit(Method method, const std::string& path) const override;
 
 private:
   Response route(Request& request, Context& context, const Route& route);

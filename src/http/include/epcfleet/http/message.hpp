@@ -28,6 +28,9 @@ struct Request {
   std::string query_string;
   Headers headers;
   std::string body;
+  // For upload routes: the body was streamed to this file instead (the handler may move it away;
+  // the server deletes whatever is left after the answer).
+  std::optional<std::string> body_file;
   std::string source;  // client IP address
   std::string request_id;
 

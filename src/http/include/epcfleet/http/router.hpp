@@ -46,7 +46,8 @@ struct RouteSpec {
   std::string request_schema;             // JSON Schema text for the body, or empty
   std::string response_schema;            // JSON Schema text for a success body, or empty
   std::vector<std::string> query_params;  // documented query parameters
-  std::size_t max_body_bytes = 0;         // 0: the server default
+  std::size_t max_body_bytes = 0;         // 0: the server default; for uploads, their limit
+  bool upload = false;  // the body is streamed to a temporary file (Request::body_file)
 };
 
 struct Context {

@@ -27,6 +27,7 @@ struct ServerOptions {
   int io_threads = 2;
   int worker_threads = 6;
   int drain_timeout_s = 15;
+  std::string upload_dir;  // where upload bodies are streamed (same file system as the data)
   int max_connections = 10000;
   int max_connections_per_source = 512;
 };

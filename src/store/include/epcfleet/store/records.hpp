@@ -100,6 +100,32 @@ struct SigningKeyRecord {
   std::optional<TimestampMs> retire_at;  // when a retiring key stops signing
 };
 
+struct AptRepo {
+  std::string tenant_id;
+  std::string name;
+  std::string suite;
+  std::string codename;
+  std::vector<std::string> components;
+  std::vector<std::string> architectures;
+  TimestampMs created_at = 0;
+  std::optional<TimestampMs> published_at;
+};
+
+struct AptPackage {
+  std::string tenant_id;
+  std::string repo;
+  std::string component;
+  std::string name;
+  std::string version;
+  std::string architecture;
+  std::string filename;  // pool/… relative to the repository root
+  std::uint64_t size = 0;
+  std::string md5, sha1, sha256, sha512;
+  std::string control;  // the control paragraph as uploaded (computed fields removed)
+  std::string uploaded_by;
+  TimestampMs uploaded_at = 0;
+};
+
 struct SealedSecret {
   std::string id;
   std::optional<std::string> tenant_id;

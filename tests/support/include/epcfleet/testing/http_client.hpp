@@ -35,6 +35,9 @@ public:
     return request("PATCH", path, json);
   }
   HttpResponse del(const std::string& path) { return request("DELETE", path); }
+  // POSTs a file's bytes as the body (uploads).
+  HttpResponse post_file(const std::string& path, const std::string& file_path,
+                         const std::string& content_type = "application/vnd.debian.binary-package");
   const std::string& base_url() const { return base_; }
 
 private:

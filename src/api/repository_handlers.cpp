@@ -1,0 +1,209 @@
+// APT repositories: create/list/delete, upload packages, list packages, publish.
+#include "epcfleet/apt/repository_service.hpp"
+#include "epcfleet/core/time.hpp"
+#include "json_io.hpp"
+#include "routes.hpp"
+
+namespace epcfleet::api {
+namespace {
+
+constexpr std::uint64_t kMaxUploadBytes = 512ull << 20;
+
+json repo_json(const store::AptRepo& r) {
+  return {{"name", r.name},
+          {"suite", r.suite},
+          {"codename", r.codename},
+          {"components", r.components},
+          {"architectures", r.architectures},
+          {"created_at", format_iso8601(r.created_at)},
+          {"published_at", iso_or_null(r.published_at)}};
+}
+
+json package_json(const store::AptPackage& p) {
+  return {{"name", p.name},
+          {"version", p.version},
+          {"architecture", p.architecture},
+          {"component", p.component},
+          {"filename", p.filename},
+          {"size", p.size},
+          {"sha256", p.sha256},
+          {"uploaded_by", p.uploaded_by},
+          {"uploaded_at", format_iso8601(p.uploaded_at)}};
+}
+
+Result<std::vector<std::string>> string_list(const json& body, const char* field,
+                                             std::vector<std::string> fallback) {
+  auto it = body.find(field);
+  if (it == body.end() || it->is_null())
+    return fallback;
+  if (!it->is_array())
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("field '") + field + "' must be a list of strings");
+  std::vector<std::string> out;
+  for (const auto& v : *it) {
+    if (!v.is_string())
+      return fail(ErrorCode::kInvalidArgument,
+                  std::string("field '") + field + "' must be a list of strings");
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+constexpr const char* kRepoSchema = R"({"type":"object","properties":{"name":{"type":"string"},
+"suite":{"type":"string"},"codename":{"type":"string"},"components":{"type":"array","items":{"type":"string"}},
+"architectures":{"type":"array","items":{"type":"string"}},"created_at":{"type":"string","format":"date-time"},
+"published_at":{"type":["string","null"],"format":"date-time"}}})";
+constexpr const char* kCreateSchema = R"({"type":"object","required":["name"],"properties":{
+"name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{1,31}$"},"suite":{"type":"string","description":"Defaults to the name."},
+"codename":{"type":"string"},"components":{"type":"array","items":{"type":"string"},"default":["main"]},
+"architectures":{"type":"array","items":{"type":"string"},"default":["amd64","arm64"]}}})";
+constexpr const char* kPackageSchema = R"({"type":"object","properties":{"name":{"type":"string"},
+"version":{"type":"string"},"architecture":{"type":"string"},"component":{"type":"string"},
+"filename":{"type":"string"},"size":{"type":"integer"},"sha256":{"type":"string"},
+"uploaded_by":{"type":"string"},"uploaded_at":{"type":"string","format":"date-time"}}})";
+
+}  // namespace
+
+void register_repository_routes(http::Router& router, const Services& s) {
+  using http::Access;
+  using http::Method;
+  auto* repos = s.repositories;
+
+  http::RouteSpec list{Method::kGet,
+                       "/api/v1/tenants/{t}/repos",
+                       "The tenant's APT repositories.",
+                       "repositories",
+                       Access::kTenant,
+                       Role::kViewer};
+  list.response_schema = kRepoSchema;
+  router.add(list, [repos](http::Context& ctx) {
+    auto all = repos->list(ctx.tenant());
+    if (!all)
+      return reply_error(ctx, all.error());
+    json items = json::array();
+    for (const auto& r : *all)
+      items.push_back(repo_json(r));
+    return reply(200, page_body(std::move(items), std::nullopt));
+  });
+
+  http::RouteSpec create{Method::kPost,
+                         "/api/v1/tenants/{t}/repos",
+                         "Create an APT repository.",
+                         "repositories",
+                         Access::kTenant,
+                         Role::kOperator,
+                         "repo.create"};
+  create.success_status = 201;
+  create.request_schema = kCreateSchema;
+  create.response_schema = kRepoSchema;
+  router.add(create, [repos](http::Context& ctx) {
+    auto body =
+        parse_object(ctx.request, {"name", "suite", "codename", "components", "architectures"});
+    if (!body)
+      return reply_error(ctx, body.error());
+    auto name = required_string(*body, "name");
+    auto suite = optional_string(*body, "suite");
+    auto codename = optional_string(*body, "codename");
+    auto components = string_list(*body, "components", {"main"});
+    auto archs = string_list(*body, "architectures", {"amd64", "arm64"});
+    if (!name)
+      return reply_error(ctx, name.error());
+    if (!suite)
+      return reply_error(ctx, suite.error());
+    if (!codename)
+      return reply_error(ctx, codename.error());
+    if (!components)
+      return reply_error(ctx, components.error());
+    if (!archs)
+      return reply_error(ctx, archs.error());
+    apt::NewRepo request{*name, suite->value_or(""), codename->value_or(""), *components, *archs};
+    auto repo = repos->create(ctx.tenant(), request, ctx.actor);
+    if (!repo)
+      return reply_error(ctx, repo.error());
+    return reply(201, repo_json(*repo));
+  });
+
+  http::RouteSpec get{Method::kGet,      "/api/v1/tenants/{t}/repos/{r}",
+                      "One repository.", "repositories",
+                      Access::kTenant,   Role::kViewer};
+  get.response_schema = kRepoSchema;
+  router.add(get, [repos](http::Context& ctx) {
+    auto repo = repos->get(ctx.tenant(), ctx.param("r"));
+    if (!repo)
+      return reply_error(ctx, repo.error());
+    return reply(200, repo_json(*repo));
+  });
+
+  http::RouteSpec remove{Method::kDelete,
+                         "/api/v1/tenants/{t}/repos/{r}",
+                         "Delete a repository, its packages and its published indexes.",
+                         "repositories",
+                         Access::kTenant,
+                         Role::kOwner,
+                         "repo.delete"};
+  remove.success_status = 204;
+  router.add(remove, [repos](http::Context& ctx) {
+    if (auto r = repos->remove(ctx.tenant(), ctx.param("r"), ctx.actor); !r)
+      return reply_error(ctx, r.error());
+    return http::Response::no_content();
+  });
+
+  http::RouteSpec upload{Method::kPost,
+                         "/api/v1/tenants/{t}/repos/{r}/packages",
+                         "Upload a .deb (the raw file as the body; ?component=main).",
+                         "repositories",
+                         Access::kTenant,
+                         Role::kOperator,
+                         "package.upload"};
+  upload.upload = true;
+  upload.max_body_bytes = kMaxUploadBytes;
+  upload.success_status = 201;
+  upload.query_params = {"component"};
+  upload.response_schema = kPackageSchema;
+  router.add(upload, [repos](http::Context& ctx) {
+    if (!ctx.request.body_file) {
+      return reply_error(
+          ctx, Error{ErrorCode::kInvalidArgument, "send the .deb file as the request body"});
+    }
+    const auto component = ctx.request.query("component").value_or("main");
+    auto result =
+        repos->upload(ctx.tenant(), ctx.param("r"), component, *ctx.request.body_file, ctx.actor);
+    if (!result)
+      return reply_error(ctx, result.error());
+    return reply(result->created ? 201 : 200, package_json(result->package));
+  });
+
+  http::RouteSpec packages{Method::kGet,
+                           "/api/v1/tenants/{t}/repos/{r}/packages",
+                           "The packages in a repository.",
+                           "repositories",
+                           Access::kTenant,
+                           Role::kViewer};
+  packages.response_schema = kPackageSchema;
+  router.add(packages, [repos](http::Context& ctx) {
+    auto all = repos->packages(ctx.tenant(), ctx.param("r"));
+    if (!all)
+      return reply_error(ctx, all.error());
+    json items = json::array();
+    for (const auto& p : *all)
+      items.push_back(package_json(p));
+    return reply(200, page_body(std::move(items), std::nullopt));
+  });
+
+  http::RouteSpec publish{Method::kPost,
+                          "/api/v1/tenants/{t}/repos/{r}/publish",
+                          "Write and sign the repository's indexes (atomic for clients).",
+                          "repositories",
+                          Access::kTenant,
+                          Role::kOperator,
+                          "repo.publish"};
+  publish.response_schema = kRepoSchema;
+  router.add(publish, [repos](http::Context& ctx) {
+    auto repo = repos->publish(ctx.tenant(), ctx.param("r"), ctx.actor);
+    if (!repo)
+      return reply_error(ctx, repo.error());
+    return reply(200, repo_json(*repo));
+  });
+}
+
+}  // namespace epcfleet::api

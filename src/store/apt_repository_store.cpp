@@ -1,0 +1,150 @@
+#include "epcfleet/store/apt_repository_store.hpp"
+
+#include <sstream>
+
+namespace epcfleet::store {
+namespace {
+
+std::string join(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& s : v)
+    out += (out.empty() ? "" : " ") + s;
+  return out;
+}
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::istringstream in(s);
+  for (std::string w; in >> w;)
+    out.push_back(w);
+  return out;
+}
+
+constexpr std::string_view kRepoColumns =
+    "SELECT tenant_id, name, suite, codename, components, architectures, created_at, published_at "
+    "FROM apt_repos ";
+constexpr std::string_view kPackageColumns =
+    "SELECT tenant_id, repo, component, name, version, architecture, filename, size, md5, sha1, "
+    "sha256, sha512, control, uploaded_by, uploaded_at FROM apt_packages ";
+
+AptRepo to_repo(const Row& r) {
+  return AptRepo{r.text(0),        r.text(1),        r.text(2),    r.text(3),
+                 split(r.text(4)), split(r.text(5)), r.integer(6), r.optional_integer(7)};
+}
+
+AptPackage to_package(const Row& r) {
+  AptPackage p;
+  p.tenant_id = r.text(0);
+  p.repo = r.text(1);
+  p.component = r.text(2);
+  p.name = r.text(3);
+  p.version = r.text(4);
+  p.architecture = r.text(5);
+  p.filename = r.text(6);
+  p.size = static_cast<std::uint64_t>(r.integer(7));
+  p.md5 = r.text(8);
+  p.sha1 = r.text(9);
+  p.sha256 = r.text(10);
+  p.sha512 = r.text(11);
+  p.control = r.text(12);
+  p.uploaded_by = r.text(13);
+  p.uploaded_at = r.integer(14);
+  return p;
+}
+
+Status as_status(const Result<std::int64_t>& r) {
+  if (!r)
+    return fail(r.error());
+  return ok();
+}
+
+}  // namespace
+
+Status AptRepositoryStore::insert_repo(const AptRepo& r) {
+  return as_status(conn_.execute(
+      "INSERT INTO apt_repos (tenant_id, name, suite, codename, components, architectures, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      {r.tenant_id, r.name, r.suite, r.codename, join(r.components), join(r.architectures),
+       r.created_at}));
+}
+
+Result<std::optional<AptRepo>> AptRepositoryStore::find_repo(const std::string& tenant_id,
+                                                             const std::string& name) {
+  auto row = conn_.query_one(std::string(kRepoColumns) + "WHERE tenant_id = ? AND name = ?",
+                             {tenant_id, name});
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return std::optional<AptRepo>{};
+  return std::optional<AptRepo>(to_repo(**row));
+}
+
+Result<std::vector<AptRepo>> AptRepositoryStore::list_repos(const std::string& tenant_id) {
+  auto rows =
+      conn_.query(std::string(kRepoColumns) + "WHERE tenant_id = ? ORDER BY name", {tenant_id});
+  if (!rows)
+    return fail(rows.error());
+  std::vector<AptRepo> out;
+  for (const auto& r : rows->rows)
+    out.push_back(to_repo(r));
+  return out;
+}
+
+Result<bool> AptRepositoryStore::remove_repo(const std::string& tenant_id,
+                                             const std::string& name) {
+  auto r =
+      conn_.execute("DELETE FROM apt_repos WHERE tenant_id = ? AND name = ?", {tenant_id, name});
+  if (!r)
+    return fail(r.error());
+  return *r > 0;
+}
+
+Status AptRepositoryStore::mark_published(const std::string& tenant_id, const std::string& name,
+                                          TimestampMs at) {
+  return as_status(
+      conn_.execute("UPDATE apt_repos SET published_at = ? WHERE tenant_id = ? AND name = ?",
+                    {at, tenant_id, name}));
+}
+
+Status AptRepositoryStore::insert_package(const AptPackage& p) {
+  return as_status(
+      conn_.execute("INSERT INTO apt_packages (tenant_id, repo, component, name, version, "
+                    "architecture, filename, "
+                    "size, md5, sha1, sha256, sha512, control, uploaded_by, uploaded_at) VALUES "
+                    "(?, ?, ?, ?, ?, ?, "
+                    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    {p.tenant_id, p.repo, p.component, p.name, p.version, p.architecture,
+                     p.filename, static_cast<std::int64_t>(p.size), p.md5, p.sha1, p.sha256,
+                     p.sha512, p.control, p.uploaded_by, p.uploaded_at}));
+}
+
+Result<std::optional<AptPackage>> AptRepositoryStore::find_package(
+    const std::string& tenant_id, const std::string& repo, const std::string& name,
+    const std::string& version, const std::string& architecture) {
+  auto row =
+      conn_.query_one(std::string(kPackageColumns) +
+                          "WHERE tenant_id = ? AND repo = ? AND name = ? AND version = ? AND "
+                          "architecture = ?",
+                      {tenant_id, repo, name, version, architecture});
+  if (!row)
+    return fail(row.error());
+  if (!*row)
+    return std::optional<AptPackage>{};
+  return std::optional<AptPackage>(to_package(**row));
+}
+
+Result<std::vector<AptPackage>> AptRepositoryStore::packages(const std::string& tenant_id,
+                                                             const std::string& repo) {
+  auto rows =
+      conn_.query(std::string(kPackageColumns) +
+                      "WHERE tenant_id = ? AND repo = ? ORDER BY name, architecture, version",
+                  {tenant_id, repo});
+  if (!rows)
+    return fail(rows.error());
+  std::vector<AptPackage> out;
+  for (const auto& r : rows->rows)
+    out.push_back(to_package(r));
+  return out;
+}
+
+}  // namespace epcfleet::store

@@ -1,0 +1,30 @@
+#pragma once
+// A tenant's APT repositories and the packages in them (one aggregate: packages belong to a repo
+// and go with it).
+
+#include "epcfleet/store/database.hpp"
+#include "epcfleet/store/records.hpp"
+
+namespace epcfleet::store {
+
+class AptRepositoryStore {
+public:
+  explicit AptRepositoryStore(Connection& conn) : conn_(conn) {}
+  Status insert_repo(const AptRepo& repo);  // kConflict if the name exists
+  Result<std::optional<AptRepo>> find_repo(const std::string& tenant_id, const std::string& name);
+  Result<std::vector<AptRepo>> list_repos(const std::string& tenant_id);
+  Result<bool> remove_repo(const std::string& tenant_id, const std::string& name);
+  Status mark_published(const std::string& tenant_id, const std::string& name, TimestampMs at);
+
+  Status insert_package(const AptPackage& p);
+  Result<std::optional<AptPackage>> find_package(const std::string& tenant_id,
+                                                 const std::string& repo, const std::string& name,
+                                                 const std::string& version,
+                                                 const std::string& architecture);
+  Result<std::vector<AptPackage>> packages(const std::string& tenant_id, const std::string& repo);
+
+private:
+  Connection& conn_;
+};
+
+}  // namespace epcfleet::store
