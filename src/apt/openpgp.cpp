@@ -86,6 +86,19 @@ Result<Input> memory_input(std::string_view bytes) {
   return Input(raw);
 }
 
+// Loads a transferable (secret) key into a context.
+Status import_key(rnp_ffi_t ffi, std::string_view key_bytes) {
+  auto in = memory_input(key_bytes);
+  if (!in)
+    return fail(in.error());
+  if (auto rc = rnp_import_keys(ffi, in->get(),
+                                RNP_LOAD_SAVE_SECRET_KEYS | RNP_LOAD_SAVE_PUBLIC_KEYS, nullptr);
+      rc != RNP_SUCCESS) {
+    return fail(rnp_error("key import", rc));
+  }
+  return ok();
+}
+
 }  // namespace
 
 Result<SigningKey> generate_signing_key(KeyAlgorithm algorithm, const std::string& user_id) {
@@ -132,14 +145,8 @@ Result<Signer> Signer::load(std::string_view secret_key) {
   auto ffi = new_ffi();
   if (!ffi)
     return fail(ffi.error());
-  auto in = memory_input(secret_key);
-  if (!in)
-    return fail(in.error());
-  if (auto rc = rnp_import_keys(ffi->get(), in->get(),
-                                RNP_LOAD_SAVE_SECRET_KEYS | RNP_LOAD_SAVE_PUBLIC_KEYS, nullptr);
-      rc != RNP_SUCCESS) {
-    return fail(rnp_error("key import", rc));
-  }
+  if (auto s = import_key(ffi->get(), secret_key); !s)
+    return fail(s.error());
   // Find the primary key's fingerprint by iterating the imported keys.
   rnp_identifier_iterator_t it = nullptr;
   if (auto rc = rnp_identifier_iterator_create(ffi->get(), &it, "fingerprint"); rc != RNP_SUCCESS) {
@@ -166,14 +173,8 @@ Result<std::string> sign_with(const std::vector<const Signer*>& signers, std::st
     return fail(ffi.error());
   std::vector<Key> keys;
   for (const auto* signer : signers) {
-    auto in = memory_input(signer->secret_key());
-    if (!in)
-      return fail(in.error());
-    if (auto rc = rnp_import_keys(ffi->get(), in->get(),
-                                  RNP_LOAD_SAVE_SECRET_KEYS | RNP_LOAD_SAVE_PUBLIC_KEYS, nullptr);
-        rc != RNP_SUCCESS) {
-      return fail(rnp_error("key import", rc));
-    }
+    if (auto s = import_key(ffi->get(), signer->secret_key()); !s)
+      return fail(s.error());
     rnp_key_handle_t raw_key = nullptr;
     if (auto rc =
             rnp_locate_key(ffi->get(), "fingerprint", signer->fingerprint().c_str(), &raw_key);
