@@ -6,14 +6,6 @@
 namespace epcfleet::api {
 namespace {
 
-json memberships_json(const std::vector<store::Membership>& list) {
-  json out = json::array();
-  for (const auto& m : list) {
-    out.push_back({{"id", m.tenant_id}, {"name", m.tenant_name}, {"role", to_string(m.role)}});
-  }
-  return out;
-}
-
 std::string cookie(std::string_view name, const std::string& value, std::int64_t max_age,
                    bool http_only, bool secure) {
   std::string c = std::string(name) + "=" + value +

@@ -123,6 +123,17 @@ json page_body(json items, const std::optional<std::string>& next_cursor) {
       {"next_cursor", next_cursor ? json(crypto::hex_encode(*next_cursor)) : json(nullptr)}};
 }
 
+json memberships_json(const std::vector<store::Membership>& list) {
+  json out = json::array();
+  for (const auto& m : list) {
+    out.push_back({{"id", m.tenant_id},
+                   {"name", m.tenant_name},
+                   {"created_at", format_iso8601(m.tenant_created_at)},
+                   {"role", to_string(m.role)}});
+  }
+  return out;
+}
+
 json iso_or_null(const std::optional<TimestampMs>& t) {
   return t ? json(format_iso8601(*t)) : json(nullptr);
 }

@@ -38,5 +38,7 @@ Result<PageRequest> page_request(const http::Request& request);
 json page_body(json items, const std::optional<std::string>& next_cursor);
 
 json iso_or_null(const std::optional<TimestampMs>& t);
+// Tenants as the caller sees them: [{"id","name","created_at","role"}] (/auth/me and /tenants).
+json memberships_json(const std::vector<store::Membership>& list);
 
 }  // namespace epcfleet::api

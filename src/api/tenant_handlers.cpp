@@ -32,13 +32,7 @@ void register_tenant_routes(http::Router& router, const Services& s) {
     auto visible = auth->visible_tenants(*ctx.principal);
     if (!visible)
       return reply_error(ctx, visible.error());
-    json items = json::array();
-    for (const auto& m : *visible) {
-      items.push_back({{"id", m.tenant_id},
-                       {"name", m.tenant_name},
-                       {"created_at", format_iso8601(m.tenant_created_at)},
-                       {"role", to_string(m.role)}});
-    }
+    json items = memberships_json(*visible);
     return reply(200, page_body(std::move(items), std::nullopt));
   });
 
