@@ -292,6 +292,26 @@ Request to_request(const bhttp::request<Body>& in, const std::string& source) {
   return r;
 }
 
+// Fills in the status and headers, then writes the whole answer (or only its header, for HEAD).
+template <typename Stream, typename Body>
+asio::awaitable<bool> send(Stream& stream, bhttp::response<Body>& res, const Response& response,
+                           bool keep_alive, unsigned version, bool head) {
+  res.result(static_cast<unsigned>(response.status));
+  res.version(version);
+  for (const auto& [k, v] : response.headers)
+    res.insert(k, v);
+  res.set(bhttp::field::server, "epcfleetd");
+  res.keep_alive(keep_alive);
+  res.prepare_payload();
+  if (head) {
+    bhttp::response_serializer<Body> sr(res);
+    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
+    co_return !hec;
+  }
+  auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
+  co_return !ec;
+}
+
 template <typename Stream>
 asio::awaitable<bool> write_response(Stream& stream, Response& response, bool keep_alive,
                                      unsigned version, bool head) {
@@ -300,42 +320,13 @@ asio::awaitable<bool> write_response(Stream& stream, Response& response, bool ke
     bhttp::response<bhttp::file_body> res;
     beast::error_code ec;
     res.body().open(response.file_path->c_str(), beast::file_mode::scan, ec);
-    if (ec) {
-      response = Response::error(404, "not_found", "file vanished", "");
-      response.file_path.reset();
-    } else {
-      res.result(static_cast<unsigned>(response.status));
-      res.version(version);
-      for (const auto& [k, v] : response.headers)
-        res.insert(k, v);
-      res.set(bhttp::field::server, "epcfleetd");
-      res.keep_alive(keep_alive);
-      res.prepare_payload();
-      if (head) {
-        bhttp::response_serializer<bhttp::file_body> sr(res);
-        auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
-        co_return !hec;
-      }
-      auto [wec, wn] = co_await bhttp::async_write(stream, res, kTuple);
-      co_return !wec;
-    }
+    if (!ec)
+      co_return co_await send(stream, res, response, keep_alive, version, head);
+    response = Response::error(404, "not_found", "file vanished", "");
   }
   bhttp::response<bhttp::string_body> res;
-  res.result(static_cast<unsigned>(response.status));
-  res.version(version);
-  for (const auto& [k, v] : response.headers)
-    res.insert(k, v);
-  res.set(bhttp::field::server, "epcfleetd");
-  res.keep_alive(keep_alive);
   res.body() = std::move(response.body);
-  res.prepare_payload();
-  if (head) {
-    bhttp::response_serializer<bhttp::string_body> sr(res);
-    auto [hec, hn] = co_await bhttp::async_write_header(stream, sr, kTuple);
-    co_return !hec;
-  }
-  auto [ec, n] = co_await bhttp::async_write(stream, res, kTuple);
-  co_return !ec;
+  co_return co_await send(stream, res, response, keep_alive, version, head);
 }
 
 }  // namespace
