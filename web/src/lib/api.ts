@@ -98,6 +98,7 @@ const FALLBACK_MESSAGES: Record<number, string> = {
   404: 'Not found.',
   409: 'This conflicts with something that already exists.',
   413: 'The request is too large.',
+  422: 'The server could not process what was sent.',
   429: 'Too many attempts. Wait a moment and try again.',
   500: 'The server hit an internal error.',
   502: 'The server is unreachable.',
@@ -113,12 +114,17 @@ function parseRetryAfter(value: string | null): number | null {
   return Math.max(0, Math.ceil((at - Date.now()) / 1000));
 }
 
-async function errorFrom(response: Response): Promise<ApiError> {
-  let code = `http_${response.status}`;
+/** An ApiError from a failed answer's status, body text and headers (fetch and XHR alike). */
+export function errorFromParts(
+  status: number,
+  bodyText: string,
+  header: (name: string) => string | null,
+): ApiError {
+  let code = `http_${status}`;
   let message = '';
-  let requestId = response.headers.get('X-Request-Id');
+  let requestId = header('X-Request-Id');
   try {
-    const body = (await response.json()) as {
+    const body = JSON.parse(bodyText) as {
       error?: { code?: unknown; message?: unknown; request_id?: unknown };
     };
     const err = body?.error;
@@ -131,16 +137,27 @@ async function errorFrom(response: Response): Promise<ApiError> {
     // Not JSON (a proxy's error page, an empty body): keep the status-based message.
   }
   if (!message) {
-    message = FALLBACK_MESSAGES[response.status] ?? `Request failed (HTTP ${response.status}).`;
+    message = FALLBACK_MESSAGES[status] ?? `Request failed (HTTP ${status}).`;
   }
-  return new ApiError(
-    response.status,
-    code,
-    message,
-    requestId,
-    parseRetryAfter(response.headers.get('Retry-After')),
-  );
+  return new ApiError(status, code, message, requestId, parseRetryAfter(header('Retry-After')));
 }
+
+async function errorFrom(response: Response): Promise<ApiError> {
+  let text = '';
+  try {
+    text = await response.text();
+  } catch {
+    // The body could not be read; the status still says enough.
+  }
+  return errorFromParts(response.status, text, (name) => response.headers.get(name));
+}
+
+/** For requests made outside request() (uploads): a 401 means the session ended. */
+export function reportUnauthorized(): void {
+  unauthorizedHandler?.();
+}
+
+export const NETWORK_ERROR_MESSAGE = 'Cannot reach the epcfleet server. Check your connection.';
 
 export async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json' };
@@ -159,7 +176,7 @@ export async function request<T>(method: string, path: string, opts: RequestOpti
     response = await fetch(withQuery(path, opts.query), init);
   } catch (e) {
     if (e instanceof DOMException && e.name === 'AbortError') throw e;
-    throw new ApiError(0, 'network_error', 'Cannot reach the epcfleet server. Check your connection.');
+    throw new ApiError(0, 'network_error', NETWORK_ERROR_MESSAGE);
   }
 
   if (!response.ok) {

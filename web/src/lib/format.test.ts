@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateTime, formatRelative, formatUtc, isPast } from './format';
+import { formatBytes, formatDateTime, formatRelative, formatUtc, isPast, percentOf } from './format';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
 
@@ -20,5 +20,35 @@ describe('format', () => {
     expect(isPast('2026-11-27T11:00:00Z', now)).toBe(true);
     expect(isPast('2026-11-28T11:00:00Z', now)).toBe(false);
     expect(isPast(null, now)).toBe(false);
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses binary units with one decimal below 100', () => {
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1023)).toBe('1023 B');
+    expect(formatBytes(1024)).toBe('1.0 KiB');
+    expect(formatBytes(1536)).toBe('1.5 KiB');
+    expect(formatBytes(150 * 1024)).toBe('150 KiB');
+    expect(formatBytes(512 * 1024 * 1024)).toBe('512 MiB');
+    expect(formatBytes(3.25 * 1024 ** 3)).toBe('3.3 GiB');
+    expect(formatBytes(5 * 1024 ** 5)).toBe('5120 TiB');
+  });
+  it('shows a dash for missing or nonsense sizes', () => {
+    expect(formatBytes(null)).toBe('—');
+    expect(formatBytes(undefined)).toBe('—');
+    expect(formatBytes(-1)).toBe('—');
+    expect(formatBytes(Number.NaN)).toBe('—');
+  });
+});
+
+describe('percentOf', () => {
+  it('clamps and floors', () => {
+    expect(percentOf(0, 10)).toBe(0);
+    expect(percentOf(5, 10)).toBe(50);
+    expect(percentOf(999, 1000)).toBe(99);
+    expect(percentOf(12, 10)).toBe(100);
+    expect(percentOf(5, 0)).toBeNull();
+    expect(percentOf(5, null)).toBeNull();
   });
 });

@@ -62,3 +62,25 @@ export function isPast(iso: string | null | undefined, now: number = Date.now())
   const d = parse(iso);
   return d !== null && d.getTime() <= now;
 }
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB'];
+
+/** "812 B", "1.5 KiB", "48.2 MiB" (binary units, like the server's limits). */
+export function formatBytes(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n) || n < 0) return '—';
+  if (n < 1024) return `${Math.round(n)} B`;
+  let value = n;
+  let unit = -1;
+  do {
+    value /= 1024;
+    unit++;
+  } while (value >= 1024 && unit < BYTE_UNITS.length - 1);
+  const digits = value >= 100 ? 0 : 1;
+  return `${value.toFixed(digits)} ${BYTE_UNITS[unit]}`;
+}
+
+/** Whole percent of done/total, clamped to 0–100; null when there is no total. */
+export function percentOf(done: number, total: number | null | undefined): number | null {
+  if (!total || total <= 0 || !Number.isFinite(done)) return null;
+  return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
+}

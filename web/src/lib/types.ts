@@ -82,3 +82,100 @@ export interface ServerEvent {
   tenant?: string;
   data?: unknown;
 }
+
+// ---- APT repositories (tenant-scoped) ----
+
+export interface AptRepo {
+  name: string;
+  suite: string;
+  codename: string;
+  components: string[];
+  architectures: string[];
+  /** Newest versions kept per package and architecture; 0 keeps all. */
+  keep_versions: number;
+  package_count: number;
+  created_at: string;
+  published_at: string | null;
+  /** The snapshot the repository serves, when it was last published from one. */
+  published_snapshot: string | null;
+}
+
+export interface NewAptRepo {
+  name: string;
+  suite?: string;
+  codename?: string;
+  components: string[];
+  architectures: string[];
+  keep_versions?: number;
+}
+
+export interface AptPackage {
+  name: string;
+  version: string;
+  architecture: string;
+  component: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  uploaded_by: string;
+  uploaded_at: string;
+}
+
+export interface PackageFilter {
+  /** Name substring. */
+  q: string;
+  /** Exact architecture, or '' for all. */
+  architecture: string;
+}
+
+export interface AptSnapshot {
+  name: string;
+  repo: string;
+  description: string;
+  package_count: number;
+  created_at: string;
+  created_by: string;
+  /** Repositories currently serving this snapshot. */
+  published_in: string[];
+}
+
+export type SigningKeyState = 'current' | 'retiring' | 'retired';
+export type SigningKeyAlgorithm = 'ed25519' | 'rsa4096';
+
+export interface SigningKey {
+  id: string;
+  fingerprint: string;
+  algorithm: SigningKeyAlgorithm | string;
+  state: SigningKeyState | string;
+  created_at: string;
+  /** When a retiring key stops signing (null for the current key). */
+  retire_at: string | null;
+}
+
+export interface RepoCredential {
+  id: string;
+  name: string;
+  username: string;
+  created_at: string;
+  last_used_at: string | null;
+}
+
+export interface CreatedRepoCredential {
+  id: string;
+  name: string;
+  username: string;
+  /** Returned only by the create call, never again. */
+  password: string;
+  created_at: string;
+  auth_conf: string;
+}
+
+export interface RepoSources {
+  deb822: string;
+  list: string;
+  /** "machine host/apt/t/r login <USERNAME> password <PASSWORD>" */
+  auth_conf: string;
+  /** Server-relative URL of the binary keyring. */
+  keyring_url: string;
+  keyring_path: string;
+}
