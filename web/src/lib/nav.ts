@@ -24,6 +24,8 @@ export interface NavItem {
   soon?: boolean;
   /** One line for the placeholder page and tooltips. */
   summary: string;
+  /** A section of another page: reached from that page, not listed in the sidebar. */
+  parent?: TenantPage;
 }
 
 export interface NavGroup {
@@ -39,8 +41,12 @@ export const NAV: NavGroup[] = [
         summary: 'Fleet health at a glance: devices up and down, firing alerts, rollouts in flight.' },
       { page: 'devices', label: 'Devices', icon: 'devices', minRole: 'viewer', soon: true,
         summary: 'Your EPCs with SNMP settings, live charts, traps and connection tests.' },
-      { page: 'repositories', label: 'Repositories', icon: 'repositories', minRole: 'viewer', soon: true,
+      { page: 'repositories', label: 'Repositories', icon: 'repositories', minRole: 'viewer',
         summary: 'Signed APT repositories: upload packages, publish, snapshot and promote.' },
+      { page: 'snapshots', label: 'Snapshots', icon: 'repositories', minRole: 'viewer', parent: 'repositories',
+        summary: 'Frozen package sets of a repository, published into another to promote them.' },
+      { page: 'signing-keys', label: 'Signing keys', icon: 'repositories', minRole: 'viewer', parent: 'repositories',
+        summary: 'The OpenPGP keys that sign your repositories, and their rotation.' },
       { page: 'rollouts', label: 'Rollouts', icon: 'rollouts', minRole: 'viewer', soon: true,
         summary: 'Ship package versions to devices in canaries and batches, with automatic rollback.' },
       { page: 'alerts', label: 'Alerts', icon: 'alerts', minRole: 'viewer', soon: true,
@@ -61,6 +67,11 @@ export const NAV: NavGroup[] = [
     ],
   },
 ];
+
+/** The sidebar entry that stands for `page` (its parent when it is a section of another). */
+export function sidebarPage(page: TenantPage): TenantPage {
+  return navItem(page).parent ?? page;
+}
 
 export function navItem(page: TenantPage): NavItem {
   for (const g of NAV) for (const i of g.items) if (i.page === page) return i;

@@ -10,6 +10,20 @@ describe('parseHash', () => {
     expect(parseHash('#/t/acme/users')).toEqual({ name: 'tenant', tenant: 'acme', page: 'users' });
     expect(parseHash('#/t/acme/audit?x=1')).toEqual({ name: 'tenant', tenant: 'acme', page: 'audit' });
   });
+  it('opens one repository or snapshot', () => {
+    expect(parseHash('#/t/acme/repositories/stable')).toEqual({
+      name: 'tenant',
+      tenant: 'acme',
+      page: 'repositories',
+      item: 'stable',
+    });
+    expect(parseHash('#/t/acme/snapshots/rel%231')).toMatchObject({ page: 'snapshots', item: 'rel#1' });
+    expect(parseHash('#/t/acme/signing-keys')).toEqual({ name: 'tenant', tenant: 'acme', page: 'signing-keys' });
+    expect(parseHash('#/t/acme/signing-keys/x').name).toBe('notfound');
+    expect(parseHash('#/t/acme/repositories/stable/more').name).toBe('notfound');
+    expect(tenantHref('acme', 'snapshots', 'rel#1')).toBe('#/t/acme/snapshots/rel%231');
+    expect(routeHref(parseHash('#/t/acme/repositories/stable'))).toBe('#/t/acme/repositories/stable');
+  });
   it('reports anything else as not found', () => {
     expect(parseHash('#/t/acme/nope').name).toBe('notfound');
     expect(parseHash('#/t/acme/users/extra').name).toBe('notfound');

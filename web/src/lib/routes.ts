@@ -5,6 +5,8 @@ export const TENANT_PAGES = [
   'overview',
   'devices',
   'repositories',
+  'snapshots',
+  'signing-keys',
   'rollouts',
   'alerts',
   'reports',
@@ -15,10 +17,13 @@ export const TENANT_PAGES = [
 
 export type TenantPage = (typeof TENANT_PAGES)[number];
 
+/** Pages that also open one of their items: #/t/acme/repositories/stable. */
+const PAGES_WITH_ITEMS: readonly TenantPage[] = ['repositories', 'snapshots'];
+
 export type Route =
   | { name: 'home' }
   | { name: 'tenants' }
-  | { name: 'tenant'; tenant: string; page: TenantPage }
+  | { name: 'tenant'; tenant: string; page: TenantPage; item?: string }
   | { name: 'notfound'; path: string };
 
 function isTenantPage(p: string): p is TenantPage {
@@ -39,12 +44,15 @@ export function parseHash(hash: string): Route {
   if (parts[0] === 't' && parts[1]) {
     const page = parts[2] ?? 'overview';
     if (parts.length <= 3 && isTenantPage(page)) return { name: 'tenant', tenant: parts[1], page };
+    if (parts.length === 4 && isTenantPage(page) && PAGES_WITH_ITEMS.includes(page) && parts[3])
+      return { name: 'tenant', tenant: parts[1], page, item: parts[3] };
   }
   return { name: 'notfound', path };
 }
 
-export function tenantHref(tenant: string, page: TenantPage = 'overview'): string {
-  return `#/t/${encodeURIComponent(tenant)}/${page}`;
+export function tenantHref(tenant: string, page: TenantPage = 'overview', item?: string): string {
+  const base = `#/t/${encodeURIComponent(tenant)}/${page}`;
+  return item ? `${base}/${encodeURIComponent(item)}` : base;
 }
 
 export function routeHref(route: Route): string {
@@ -54,7 +62,7 @@ export function routeHref(route: Route): string {
     case 'tenants':
       return '#/tenants';
     case 'tenant':
-      return tenantHref(route.tenant, route.page);
+      return tenantHref(route.tenant, route.page, route.item);
     case 'notfound':
       return `#${route.path}`;
   }
