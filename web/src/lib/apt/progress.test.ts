@@ -22,6 +22,14 @@ describe('parsePublishProgress', () => {
     expect(parsePublishProgress({ type: 'audit', tenant: 'acme', data: { repo: 'r', stage: 'index' } })).toBeNull();
     expect(parsePublishProgress({ type: 'apt.publish.progress', data: { stage: 'index' } })).toBeNull();
     expect(parsePublishProgress({ type: 'apt.publish.progress', data: { repo: 'r' } })).toBeNull();
+    // What epcfleetd sends: the fields (tenant included) inside data.
+    expect(
+      parsePublishProgress({
+        type: 'apt.publish.progress',
+        tenant: 'acme',
+        data: { tenant: 'acme', repo: 'stable', stage: 'cleanup', done: 6, total: 6 },
+      }),
+    ).toEqual({ tenant: 'acme', repo: 'stable', stage: 'cleanup', done: 6, total: 6 });
     expect(parsePublishProgress(null)).toBeNull();
     expect(parsePublishProgress('apt.publish.progress')).toBeNull();
   });
@@ -45,13 +53,22 @@ describe('publishPercent', () => {
     done,
     total,
   });
-  it('gives each stage an equal share', () => {
+  it('fills most of the bar while writing indexes', () => {
     expect(publishPercent(at('index'))).toBe(0);
-    expect(publishPercent(at('index', 2, 4))).toBe(12);
-    expect(publishPercent(at('compress'))).toBe(25);
-    expect(publishPercent(at('sign', 1, 1))).toBe(75);
-    expect(publishPercent(at('flip'))).toBe(75);
-    expect(publishPercent(at('done'))).toBe(100);
+    expect(publishPercent(at('index', 2, 4))).toBe(40);
+    expect(publishPercent(at('index', 4, 4))).toBe(80);
+  });
+  it('moves on through the short stages, whichever the publisher reports', () => {
+    const later = ['compress', 'sign', 'flip', 'cleanup'].map((s) => publishPercent(at(s, 4, 4))!);
+    expect(later[0]).toBeGreaterThan(80);
+    for (let i = 1; i < later.length; i++) expect(later[i]).toBeGreaterThan(later[i - 1]!);
+    expect(later[later.length - 1]).toBeLessThan(100);
+    expect(publishPercent(at('done', 4, 4))).toBe(100);
+  });
+  it('never goes backwards over the stages this server sends (index, sign, cleanup, done)', () => {
+    const seq = [at('index', 0, 6), at('index', 3, 6), at('index', 6, 6), at('sign', 6, 6), at('cleanup', 6, 6), at('done', 6, 6)];
+    const pct = seq.map((p) => publishPercent(p)!);
+    for (let i = 1; i < pct.length; i++) expect(pct[i]).toBeGreaterThanOrEqual(pct[i - 1]!);
   });
   it('is unknown for stages it does not know', () => {
     expect(publishPercent(at('vacuum', 1, 2))).toBeNull();
@@ -66,5 +83,7 @@ describe('labels', () => {
       'Writing package indexes (12 of 40)',
     );
     expect(describeProgress({ tenant: 'a', repo: 'r', stage: 'done', done: 40, total: 40 })).toBe('Published');
+    expect(describeProgress({ tenant: 'a', repo: 'r', stage: 'sign', done: 40, total: 40 })).toBe('Signing the Release files');
+    expect(stageLabel('cleanup')).toBe('Cleaning up');
   });
 });

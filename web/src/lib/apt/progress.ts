@@ -7,9 +7,15 @@ import { percentOf } from '../format';
 
 export const PUBLISH_PROGRESS_EVENT = 'apt.publish.progress';
 
-/** The stages in the order the publisher runs them. */
-export const PUBLISH_STAGES = ['index', 'compress', 'sign', 'flip', 'done'] as const;
+/**
+ * Stages the publisher may report, in the order it runs them. Writing the indexes is the bulk
+ * of the work; the others are short. A publisher need not report every stage.
+ */
+export const PUBLISH_STAGES = ['index', 'compress', 'sign', 'flip', 'cleanup', 'done'] as const;
 export type PublishStage = (typeof PUBLISH_STAGES)[number];
+
+/** Share of the bar that writing the indexes fills; the short stages share the rest. */
+const INDEX_SHARE = 80;
 
 export interface PublishProgress {
   tenant: string | null;
@@ -24,6 +30,7 @@ const STAGE_LABELS: Record<PublishStage, string> = {
   compress: 'Compressing indexes',
   sign: 'Signing the Release files',
   flip: 'Switching clients to the new indexes',
+  cleanup: 'Cleaning up',
   done: 'Published',
 };
 
@@ -62,21 +69,21 @@ export function stageLabel(stage: string): string {
 }
 
 /**
- * Overall percent across the stages (each an equal share, filled by done/total within it), or
- * null for a stage this dashboard does not know.
+ * Overall percent: writing the indexes fills the first 80 % by done/total, each later stage
+ * starts further along the rest; null for a stage this dashboard does not know.
  */
 export function publishPercent(p: PublishProgress): number | null {
   if (p.stage === 'done') return 100;
-  const working = PUBLISH_STAGES.length - 1;
-  const index = (PUBLISH_STAGES as readonly string[]).indexOf(p.stage);
-  if (index < 0) return null;
-  const within = (percentOf(p.done ?? 0, p.total) ?? 0) / 100;
-  return Math.floor(((index + within) / working) * 100);
+  if (p.stage === 'index') return Math.floor(((percentOf(p.done ?? 0, p.total) ?? 0) * INDEX_SHARE) / 100);
+  const later = PUBLISH_STAGES.slice(1, -1) as readonly string[];
+  const at = later.indexOf(p.stage);
+  if (at < 0) return null;
+  return INDEX_SHARE + Math.floor(((at + 1) * (100 - INDEX_SHARE)) / (later.length + 1));
 }
 
-/** "Writing package indexes (12 of 40)". */
+/** "Writing package indexes (12 of 40)"; counts only while writing indexes (they mean indexes). */
 export function describeProgress(p: PublishProgress): string {
   const label = stageLabel(p.stage);
-  if (p.stage !== 'done' && p.done !== null && p.total) return `${label} (${p.done} of ${p.total})`;
+  if (p.stage === 'index' && p.done !== null && p.total) return `${label} (${p.done} of ${p.total})`;
   return label;
 }
