@@ -175,7 +175,10 @@ export interface RepoSources {
   list: string;
   /** "machine host/apt/t/r login <USERNAME> password <PASSWORD>" */
   auth_conf: string;
-  /** Server-relative URL of the binary keyring. */
+  /** Server-relative URL of the binary keyring (needs a tenant role: an API token, not a repo credential). */
   keyring_url: string;
   keyring_path: string;
+  /** Where the files go on the EPC (older servers leave these out). */
+  sources_path?: string;
+  auth_conf_path?: string;
 }

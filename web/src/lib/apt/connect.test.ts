@@ -1,12 +1,33 @@
 import { describe, expect, it } from 'vitest';
 import type { RepoSources } from '../types';
-import { absoluteUrl, buildConnectSnippets, clientFileBase, fillAuthConf, shellQuote } from './connect';
+import {
+  absoluteUrl,
+  buildConnectSnippets,
+  clientFileBase,
+  embedsKey,
+  fillAuthConf,
+  normalizeDeb822,
+  shellQuote,
+} from './connect';
 
+const KEY = ' -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n mDMEZ…\n -----END PGP PUBLIC KEY BLOCK-----';
+
+/** What epcfleetd answers: the key inside the stanza, and the paths. */
 const sources: RepoSources = {
-  deb822:
-    'Types: deb\nURIs: https://fleet.example:8443/apt/acme/stable\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/epcfleet-acme.gpg\n',
-  list: 'deb [signed-by=/etc/apt/keyrings/epcfleet-acme.gpg] https://fleet.example:8443/apt/acme/stable stable main',
-  auth_conf: 'machine fleet.example:8443/apt/acme/stable login <USERNAME> password <PASSWORD>',
+  deb822: `Types: deb\nURIs: https://fleet.example:8443/apt/acme/stable\nSuites: stable\nComponents: main\nArchitectures: amd64 arm64\nSigned-By:\n${KEY}\n`,
+  list: 'deb [arch=amd64,arm64 signed-by=/etc/apt/keyrings/epcfleet-acme.gpg] https://fleet.example:8443/apt/acme/stable stable main\n',
+  auth_conf: 'machine https://fleet.example:8443/apt/acme/stable login <USERNAME> password <PASSWORD>',
+  keyring_url: '/api/v1/tenants/acme/signing-keys/current.gpg',
+  keyring_path: '/etc/apt/keyrings/epcfleet-acme.gpg',
+  sources_path: '/etc/apt/sources.list.d/epcfleet-acme-stable.sources',
+  auth_conf_path: '/etc/apt/auth.conf.d/epcfleet-acme-stable.conf',
+};
+
+/** An older answer: Signed-By names a keyring file, no paths. */
+const fileKeySources: RepoSources = {
+  deb822: 'Types: deb\nURIs: https://h/apt/acme/stable\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/epcfleet-acme.gpg\n',
+  list: 'deb …',
+  auth_conf: 'machine https://h/apt/acme/stable login <USERNAME> password <PASSWORD>',
   keyring_url: '/api/v1/tenants/acme/signing-keys/current.gpg',
   keyring_path: '/etc/apt/keyrings/epcfleet-acme.gpg',
 };
@@ -28,44 +49,80 @@ describe('absoluteUrl', () => {
 describe('fillAuthConf', () => {
   it('replaces every placeholder', () => {
     expect(fillAuthConf(sources.auth_conf, { username: 'epc-17', password: 'p$w' })).toBe(
-      'machine fleet.example:8443/apt/acme/stable login epc-17 password p$w',
+      'machine https://fleet.example:8443/apt/acme/stable login epc-17 password p$w',
     );
     expect(fillAuthConf(sources.auth_conf, null)).toBe(sources.auth_conf);
   });
 });
 
-describe('clientFileBase', () => {
+describe('clientFileBase / embedsKey', () => {
   it('keeps file names tame', () => {
     expect(clientFileBase('acme', 'stable')).toBe('epcfleet-acme-stable');
     expect(clientFileBase('a/b', 'c d')).toBe('epcfleet-a_b-c_d');
   });
+  it('tells an embedded key from a keyring file', () => {
+    expect(embedsKey(sources.deb822)).toBe(true);
+    expect(embedsKey(fileKeySources.deb822)).toBe(false);
+  });
+});
+
+describe('normalizeDeb822', () => {
+  it('turns CRLF armor lines and space-only fold lines into proper deb822', () => {
+    // As epcfleetd sent it at one point: the key's CRLF kept, its blank line folded as " \r".
+    const raw = 'Types: deb\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\r\n \r\n xjMEaw\r\n =qtme\r\n -----END PGP PUBLIC KEY BLOCK-----\r\n';
+    expect(normalizeDeb822(raw)).toBe(
+      'Types: deb\nSigned-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n xjMEaw\n =qtme\n -----END PGP PUBLIC KEY BLOCK-----',
+    );
+    expect(normalizeDeb822(sources.deb822)).toBe(sources.deb822.trimEnd());
+  });
 });
 
 describe('buildConnectSnippets', () => {
-  it('uses placeholders without credentials', () => {
+  it('uses the server paths and placeholders without credentials', () => {
+    const s = buildConnectSnippets('acme', 'stable', sources, 'https://fleet.example:8443');
+    expect(s.keyEmbedded).toBe(true);
+    expect(s.authConf).toBe(sources.auth_conf);
+    expect(s.authConfPath).toBe(sources.auth_conf_path);
+    expect(s.sourcesPath).toBe(sources.sources_path);
+    expect(s.sources.endsWith('-----END PGP PUBLIC KEY BLOCK-----')).toBe(true);
+    expect(s.listLine.endsWith('\n')).toBe(false);
+    expect(s.listPath).toBe('/etc/apt/sources.list.d/epcfleet-acme-stable.list');
+  });
+  it('downloads the keyring with an API token (the route wants a tenant credential)', () => {
     const s = buildConnectSnippets('acme', 'stable', sources, 'https://fleet.example:8443');
     expect(s.keyringUrl).toBe('https://fleet.example:8443/api/v1/tenants/acme/signing-keys/current.gpg');
-    expect(s.keyCommand).toContain("--user '<USERNAME>:<PASSWORD>'");
+    expect(s.keyCommand).toContain("-H 'Authorization: Bearer <API_TOKEN>'");
     expect(s.keyCommand).toContain("-o '/etc/apt/keyrings/epcfleet-acme.gpg'");
-    expect(s.authConf).toBe(sources.auth_conf);
-    expect(s.authConfPath).toBe('/etc/apt/auth.conf.d/epcfleet-acme-stable.conf');
-    expect(s.sourcesPath).toBe('/etc/apt/sources.list.d/epcfleet-acme-stable.sources');
-    expect(s.sources.endsWith('\n')).toBe(false);
   });
   it('fills in a fresh credential, preferring the server-made auth.conf line', () => {
-    const cred = { username: 'u1', password: "pa'ss", auth_conf: 'machine h/apt/acme/stable login u1 password x' };
+    const cred = { username: 'u1', password: "pa'ss", auth_conf: 'machine h/apt/acme/stable login u1 password x\n' };
     const s = buildConnectSnippets('acme', 'stable', sources, 'https://h', cred);
-    expect(s.authConf).toBe(cred.auth_conf);
-    expect(s.keyCommand).toContain("--user 'u1:pa'\\''ss'");
+    expect(s.authConf).toBe('machine h/apt/acme/stable login u1 password x');
     const noLine = buildConnectSnippets('acme', 'stable', sources, 'https://h', { username: 'u1', password: 'pw' });
     expect(noLine.authConf).toContain('login u1 password pw');
+    expect(noLine.script).toContain('login u1 password pw');
   });
-  it('writes a script that creates both files with safe modes and updates apt', () => {
+  it('writes a script that needs no keyring when the stanza embeds the key', () => {
     const s = buildConnectSnippets('acme', 'stable', sources, 'https://h', { username: 'u', password: 'p' });
+    expect(s.script).not.toContain('curl');
     expect(s.script).toContain("sudo tee '/etc/apt/auth.conf.d/epcfleet-acme-stable.conf' >/dev/null <<'EPCFLEET'");
     expect(s.script).toContain("sudo chmod 0600 '/etc/apt/auth.conf.d/epcfleet-acme-stable.conf'");
-    expect(s.script).toContain('Signed-By: /etc/apt/keyrings/epcfleet-acme.gpg\nEPCFLEET\n');
+    expect(s.script).toContain('-----END PGP PUBLIC KEY BLOCK-----\nEPCFLEET\n');
     expect(s.script.trimEnd().endsWith('sudo apt-get update')).toBe(true);
+  });
+  it('fetches the keyring first when the stanza only names it', () => {
+    const s = buildConnectSnippets('acme', 'stable', fileKeySources, 'https://h');
+    expect(s.keyEmbedded).toBe(false);
+    expect(s.script.startsWith('sudo install -d -m 0755 /etc/apt/keyrings\nsudo curl')).toBe(true);
+    expect(s.sourcesPath).toBe('/etc/apt/sources.list.d/epcfleet-acme-stable.sources');
+  });
+  it('hands out clean text whatever the line ends', () => {
+    const crlf = { ...sources, deb822: sources.deb822.replace(/\n/g, '\r\n'), auth_conf: `${sources.auth_conf}\r\n` };
+    const s = buildConnectSnippets('acme', 'stable', crlf, 'https://h');
+    expect(s.sources).not.toContain('\r');
+    expect(s.authConf).not.toContain('\r');
+    expect(s.script).not.toContain('\r');
+    expect(s.keyEmbedded).toBe(true);
   });
   it('picks a here-document tag that the content does not contain', () => {
     const odd = { ...sources, deb822: 'Types: deb\nEPCFLEET\n' };

@@ -1,10 +1,14 @@
-// What an EPC needs to install from a repository, as copy-paste text: the signing key download,
-// the apt auth.conf line, the deb822 .sources stanza and a script doing all three. The server
-// supplies the stanza and the auth.conf template; this module fills in credentials and paths.
+// What an EPC needs to install from a repository, as copy-paste text: the apt auth.conf line,
+// the deb822 .sources stanza (which normally carries the signing key itself in Signed-By), the
+// same as a script, and the one-line sources.list alternative with its separate keyring. The
+// server supplies the stanza, the list line, the auth.conf template and the paths; this module
+// fills in credentials and builds the shell commands.
 import type { RepoSources } from '../types';
 
 export const USERNAME_PLACEHOLDER = '<USERNAME>';
 export const PASSWORD_PLACEHOLDER = '<PASSWORD>';
+/** The keyring route takes a tenant credential (an API token), not a repository credential. */
+export const API_TOKEN_PLACEHOLDER = '<API_TOKEN>';
 
 export interface Credentials {
   username: string;
@@ -12,13 +16,18 @@ export interface Credentials {
 }
 
 export interface ConnectSnippets {
+  /** The .sources stanza carries the public key (Signed-By block): no keyring file needed. */
+  keyEmbedded: boolean;
   keyringPath: string;
   keyringUrl: string;
+  /** Downloads the binary keyring (needed for the one-line format, or an older server's stanza). */
   keyCommand: string;
   authConfPath: string;
   authConf: string;
   sourcesPath: string;
   sources: string;
+  listPath: string;
+  listLine: string;
   script: string;
 }
 
@@ -45,6 +54,23 @@ export function fillAuthConf(template: string, cred: Credentials | null): string
 /** File names on the EPC, one per tenant/repository so that several can coexist. */
 export function clientFileBase(tenant: string, repo: string): string {
   return `epcfleet-${tenant}-${repo}`.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+/**
+ * Unix line ends, and " ." for the blank lines of a folded value (the armored key): a line of
+ * only spaces may end the paragraph for deb822 parsers, which would cut Signed-By short.
+ */
+export function normalizeDeb822(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => (/^[ \t]+$/.test(line) ? ' .' : line))
+    .join('\n')
+    .trimEnd();
+}
+
+export function embedsKey(deb822: string): boolean {
+  return /^Signed-By:\s*$/m.test(deb822) && deb822.includes('BEGIN PGP PUBLIC KEY BLOCK');
 }
 
 /** A here-document terminator that no line of `text` equals. */
@@ -75,22 +101,23 @@ export function buildConnectSnippets(
   const base = clientFileBase(tenant, repo);
   const keyringUrl = absoluteUrl(sources.keyring_url, origin);
   const keyringPath = sources.keyring_path;
-  const user = cred ? `${cred.username}:${cred.password}` : `${USERNAME_PLACEHOLDER}:${PASSWORD_PLACEHOLDER}`;
   const keyCommand = [
     'sudo install -d -m 0755 /etc/apt/keyrings',
-    `sudo curl -fsSL --user ${shellQuote(user)} -o ${shellQuote(keyringPath)} ${shellQuote(keyringUrl)}`,
+    `sudo curl -fsSL -H ${shellQuote(`Authorization: Bearer ${API_TOKEN_PLACEHOLDER}`)} -o ${shellQuote(keyringPath)} ${shellQuote(keyringUrl)}`,
   ].join('\n');
-  const authConfPath = `/etc/apt/auth.conf.d/${base}.conf`;
-  const authConf = cred?.auth_conf || fillAuthConf(sources.auth_conf, cred);
-  const sourcesPath = `/etc/apt/sources.list.d/${base}.sources`;
-  const sourcesText = sources.deb822.trimEnd();
+  const authConfPath = sources.auth_conf_path || `/etc/apt/auth.conf.d/${base}.conf`;
+  const authConf = (cred?.auth_conf || fillAuthConf(sources.auth_conf, cred)).replace(/\r/g, '').trimEnd();
+  const sourcesPath = sources.sources_path || `/etc/apt/sources.list.d/${base}.sources`;
+  const sourcesText = normalizeDeb822(sources.deb822);
+  const keyEmbedded = embedsKey(sourcesText);
   const script = [
-    keyCommand,
+    ...(keyEmbedded ? [] : [keyCommand]),
     writeFile(authConfPath, authConf, '0600'),
     writeFile(sourcesPath, sourcesText, '0644'),
     'sudo apt-get update',
   ].join('\n');
   return {
+    keyEmbedded,
     keyringPath,
     keyringUrl,
     keyCommand,
@@ -98,6 +125,8 @@ export function buildConnectSnippets(
     authConf,
     sourcesPath,
     sources: sourcesText,
+    listPath: `/etc/apt/sources.list.d/${base}.list`,
+    listLine: (sources.list ?? '').replace(/\r/g, '').trimEnd(),
     script,
   };
 }
