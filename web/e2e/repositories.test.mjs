@@ -60,11 +60,14 @@ if (!skip) describe('repository pages', () => {
   let token = '';
   let browser = null;
   let page = null;
-  /** "METHOD path" pairs the server documents. */
+  /** "METHOD path" pairs the server documents, with parameter names blanked ({arch} = {architecture}). */
   let ops = new Set();
   let debs = {};
+  /** apt.publish.progress events the page received over the events WebSocket. */
+  const progressFrames = [];
 
-  const has = (method, p) => ops.has(`${method} ${p}`);
+  const shape = (p) => p.replace(/\{[^}]*\}/g, '{}');
+  const has = (method, p) => ops.has(`${method} ${shape(p)}`);
   const R = '/api/v1/tenants/{t}/repos';
   const shot = (name) => browser.shot(`repos-${name}`);
 
@@ -74,7 +77,7 @@ if (!skip) describe('repository pages', () => {
     token = server.adminToken;
     const doc = await call(base, 'GET', '/api/v1/openapi.json');
     for (const [p, methods] of Object.entries(doc.json?.paths ?? {}))
-      for (const m of Object.keys(methods)) ops.add(`${m.toUpperCase()} ${p}`);
+      for (const m of Object.keys(methods)) ops.add(`${m.toUpperCase()} ${shape(p)}`);
 
     assert.equal((await call(base, 'POST', '/api/v1/tenants', { body: { id: 'acme', name: 'Acme' }, token })).status, 201);
     const viewer = await call(base, 'POST', '/api/v1/tenants/acme/users', {
@@ -96,6 +99,16 @@ if (!skip) describe('repository pages', () => {
     };
     browser = await launchBrowser(tmp);
     page = browser.page;
+    page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        try {
+          const ev = JSON.parse(String(payload));
+          if (ev.type === 'apt.publish.progress') progressFrames.push(ev);
+        } catch {
+          // Not JSON: not ours to judge here.
+        }
+      }),
+    );
     await signIn(page, base, ADMIN, ADMIN_PASSWORD);
   });
 
@@ -188,6 +201,13 @@ if (!skip) describe('repository pages', () => {
       await page.getByTestId('unpublished').waitFor({ state: 'detached' });
       const repo = await call(base, 'GET', '/api/v1/tenants/acme/repos/testing', { token });
       assert.ok(repo.json.published_at, 'the repository was not published');
+      if (progressFrames.length > 0) {
+        // The server reports progress: it reached this page, in the shape the page reads.
+        const last = progressFrames.at(-1);
+        assert.equal(last.tenant, 'acme');
+        assert.equal(last.data?.repo ?? last.repo, 'testing');
+        assert.equal(last.data?.stage ?? last.stage, 'done');
+      }
       await shot('published');
     }));
 
@@ -234,6 +254,9 @@ if (!skip) describe('repository pages', () => {
       await page.getByRole('tab', { name: 'Connect an EPC' }).click();
       await page.getByTestId('snippet-sources').waitFor();
       assert.match(await page.getByTestId('snippet-auth').innerText(), /<USERNAME>/);
+      const stanza = await page.getByTestId('snippet-sources').textContent();
+      assert.match(stanza, /^Signed-By:/m);
+      assert.ok(!stanza.includes('\r') && !/^[ \t]+$/m.test(stanza), `not clean deb822:\n${JSON.stringify(stanza)}`);
 
       await page.getByRole('button', { name: 'New credential' }).click();
       await page.fill('#cred-name', 'epc-17');
