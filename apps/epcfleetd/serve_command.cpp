@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "config.hpp"
 #include "epcfleet/api/api.hpp"
+#include "epcfleet/api/apt_files.hpp"
 #include "epcfleet/auth/auth_service.hpp"
 #include "epcfleet/auth/token_service.hpp"
 #include "epcfleet/auth/user_service.hpp"
@@ -73,6 +74,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   apt::SigningKeyService signing_keys(*db, vault, hub);
   const std::string data_root = std::filesystem::absolute(config->data_dir()).string();
   apt::RepositoryService repositories(*db, signing_keys, hub, data_root);
+  apt::SnapshotService snapshots(*db, hub, data_root);
+  apt::CredentialService credentials(*db, hub);
 
   http::Router router;
   api::Services services;
@@ -83,6 +86,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.tenants = &tenants;
   services.signing_keys = &signing_keys;
   services.repositories = &repositories;
+  services.snapshots = &snapshots;
+  services.credentials = &credentials;
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);
@@ -94,6 +99,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
                {"hint", "build the dashboard with `make web`; the API works without it"}});
   }
   http::Dispatcher dispatcher(router, auth, &static_files);
+  const api::AptFiles apt_files(repositories, credentials);
+  dispatcher.mount(api::kAptPrefix, [&apt_files](http::Request& r) { return apt_files.serve(r); });
 
   http::ServerOptions options;
   options.address = listen->first;

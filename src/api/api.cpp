@@ -15,6 +15,11 @@ void register_routes(http::Router& router, const Services& services) {
     register_repository_routes(router, services);
   if (services.signing_keys != nullptr)
     register_signing_key_routes(router, services);
+  if (services.snapshots != nullptr)
+    register_snapshot_routes(router, services);
+  if (services.credentials != nullptr && services.repositories != nullptr &&
+      services.signing_keys != nullptr)
+    register_repo_access_routes(router, services);
 }
 
 }  // namespace epcfleet::api

@@ -1,4 +1,5 @@
 // APT repositories: create/list/delete, upload packages, list packages, publish.
+#include "apt_json.hpp"
 #include "epcfleet/apt/repository_service.hpp"
 #include "epcfleet/core/time.hpp"
 #include "json_io.hpp"
@@ -15,9 +16,14 @@ json repo_json(const store::AptRepo& r) {
           {"codename", r.codename},
           {"components", r.components},
           {"architectures", r.architectures},
+          {"keep_versions", r.keep_versions},
+          {"package_count", r.package_count},
           {"created_at", format_iso8601(r.created_at)},
-          {"published_at", iso_or_null(r.published_at)}};
+          {"published_at", iso_or_null(r.published_at)},
+          {"published_snapshot", r.published_snapshot ? json(*r.published_snapshot) : json()}};
 }
+
+}  // namespace
 
 json package_json(const store::AptPackage& p) {
   return {{"name", p.name},
@@ -30,6 +36,24 @@ json package_json(const store::AptPackage& p) {
           {"uploaded_by", p.uploaded_by},
           {"uploaded_at", format_iso8601(p.uploaded_at)}};
 }
+
+json filtered_packages(const http::Request& request,
+                       const std::vector<store::AptPackage>& packages) {
+  const auto q = request.query("q").value_or("");
+  const auto name = request.query("name");
+  const auto version = request.query("version");
+  const auto arch = request.query("architecture");
+  json items = json::array();
+  for (const auto& p : packages) {
+    if ((!q.empty() && p.name.find(q) == std::string::npos) || (name && p.name != *name) ||
+        (version && p.version != *version) || (arch && p.architecture != *arch))
+      continue;
+    items.push_back(package_json(p));
+  }
+  return items;
+}
+
+namespace {
 
 Result<std::vector<std::string>> string_list(const json& body, const char* field,
                                              std::vector<std::string> fallback) {
@@ -51,16 +75,22 @@ Result<std::vector<std::string>> string_list(const json& body, const char* field
 
 constexpr const char* kRepoSchema = R"({"type":"object","properties":{"name":{"type":"string"},
 "suite":{"type":"string"},"codename":{"type":"string"},"components":{"type":"array","items":{"type":"string"}},
-"architectures":{"type":"array","items":{"type":"string"}},"created_at":{"type":"string","format":"date-time"},
-"published_at":{"type":["string","null"],"format":"date-time"}}})";
+"architectures":{"type":"array","items":{"type":"string"}},"keep_versions":{"type":"integer"},
+"package_count":{"type":"integer"},"created_at":{"type":"string","format":"date-time"},
+"published_at":{"type":["string","null"],"format":"date-time"},"published_snapshot":{"type":["string","null"]}}})";
 constexpr const char* kCreateSchema = R"({"type":"object","required":["name"],"properties":{
 "name":{"type":"string","pattern":"^[a-z0-9][a-z0-9-]{1,31}$"},"suite":{"type":"string","description":"Defaults to the name."},
 "codename":{"type":"string"},"components":{"type":"array","items":{"type":"string"},"default":["main"]},
-"architectures":{"type":"array","items":{"type":"string"},"default":["amd64","arm64"]}}})";
-constexpr const char* kPackageSchema = R"({"type":"object","properties":{"name":{"type":"string"},
-"version":{"type":"string"},"architecture":{"type":"string"},"component":{"type":"string"},
-"filename":{"type":"string"},"size":{"type":"integer"},"sha256":{"type":"string"},
-"uploaded_by":{"type":"string"},"uploaded_at":{"type":"string","format":"date-time"}}})";
+"architectures":{"type":"array","items":{"type":"string"},"default":["amd64","arm64"]},
+"keep_versions":{"type":"integer","minimum":0,"maximum":1000,"default":0,"description":"Newest N versions kept per package and architecture; 0 keeps all."}}})";
+constexpr const char* kUpdateSchema = R"({"type":"object","properties":{
+"keep_versions":{"type":"integer","minimum":0,"maximum":1000}}})";
+constexpr const char* kCopySchema =
+    R"({"type":"object","required":["from","name","version"],"properties":{
+"from":{"type":"string"},"name":{"type":"string"},"version":{"type":"string"},
+"architecture":{"type":"string","description":"Only this architecture; all of the version's by default."}}})";
+constexpr const char* kPublishSchema = R"({"type":"object","properties":{
+"snapshot":{"type":"string","description":"Publish this snapshot's package set (it becomes the repository's)."}}})";
 
 }  // namespace
 
@@ -97,8 +127,8 @@ void register_repository_routes(http::Router& router, const Services& s) {
   create.request_schema = kCreateSchema;
   create.response_schema = kRepoSchema;
   router.add(create, [repos](http::Context& ctx) {
-    auto body =
-        parse_object(ctx.request, {"name", "suite", "codename", "components", "architectures"});
+    auto body = parse_object(
+        ctx.request, {"name", "suite", "codename", "components", "architectures", "keep_versions"});
     if (!body)
       return reply_error(ctx, body.error());
     auto name = required_string(*body, "name");
@@ -116,7 +146,11 @@ void register_repository_routes(http::Router& router, const Services& s) {
       return reply_error(ctx, components.error());
     if (!archs)
       return reply_error(ctx, archs.error());
-    apt::NewRepo request{*name, suite->value_or(""), codename->value_or(""), *components, *archs};
+    auto keep = optional_integer(*body, "keep_versions");
+    if (!keep)
+      return reply_error(ctx, keep.error());
+    apt::NewRepo request{*name,  suite->value_or(""), codename->value_or(""), *components,
+                         *archs, keep->value_or(0)};
     auto repo = repos->create(ctx.tenant(), request, ctx.actor);
     if (!repo)
       return reply_error(ctx, repo.error());
@@ -129,6 +163,32 @@ void register_repository_routes(http::Router& router, const Services& s) {
   get.response_schema = kRepoSchema;
   router.add(get, [repos](http::Context& ctx) {
     auto repo = repos->get(ctx.tenant(), ctx.param("r"));
+    if (!repo)
+      return reply_error(ctx, repo.error());
+    return reply(200, repo_json(*repo));
+  });
+
+  http::RouteSpec update{Method::kPatch,
+                         "/api/v1/tenants/{t}/repos/{r}",
+                         "Change a repository's retention (keep_versions); applies at once.",
+                         "repositories",
+                         Access::kTenant,
+                         Role::kOperator,
+                         "repo.update"};
+  update.request_schema = kUpdateSchema;
+  update.response_schema = kRepoSchema;
+  router.add(update, [repos](http::Context& ctx) {
+    auto body = parse_object(ctx.request, {"keep_versions"});
+    if (!body)
+      return reply_error(ctx, body.error());
+    auto keep = optional_integer(*body, "keep_versions");
+    if (!keep)
+      return reply_error(ctx, keep.error());
+    if (!*keep) {
+      auto repo = repos->get(ctx.tenant(), ctx.param("r"));
+      return repo ? reply(200, repo_json(*repo)) : reply_error(ctx, repo.error());
+    }
+    auto repo = repos->set_keep_versions(ctx.tenant(), ctx.param("r"), **keep, ctx.actor);
     if (!repo)
       return reply_error(ctx, repo.error());
     return reply(200, repo_json(*repo));
@@ -175,19 +235,67 @@ void register_repository_routes(http::Router& router, const Services& s) {
 
   http::RouteSpec packages{Method::kGet,
                            "/api/v1/tenants/{t}/repos/{r}/packages",
-                           "The packages in a repository.",
+                           "The packages in a repository (?q= name substring, ?name= exact name "
+                           "for all versions of one package, ?architecture=).",
                            "repositories",
                            Access::kTenant,
                            Role::kViewer};
   packages.response_schema = kPackageSchema;
+  packages.query_params = {"q", "name", "version", "architecture"};
   router.add(packages, [repos](http::Context& ctx) {
     auto all = repos->packages(ctx.tenant(), ctx.param("r"));
     if (!all)
       return reply_error(ctx, all.error());
+    return reply(200, page_body(filtered_packages(ctx.request, *all), std::nullopt));
+  });
+
+  http::RouteSpec remove_package{Method::kDelete,
+                                 "/api/v1/tenants/{t}/repos/{r}/packages/{name}/{version}/{arch}",
+                                 "Delete one version of a package (its pool file goes at the next "
+                                 "publish, once no kept generation lists it).",
+                                 "repositories",
+                                 Access::kTenant,
+                                 Role::kOperator,
+                                 "package.delete"};
+  remove_package.success_status = 204;
+  router.add(remove_package, [repos](http::Context& ctx) {
+    if (auto r = repos->remove_package(ctx.tenant(), ctx.param("r"), ctx.param("name"),
+                                       ctx.param("version"), ctx.param("arch"), ctx.actor);
+        !r)
+      return reply_error(ctx, r.error());
+    return http::Response::no_content();
+  });
+
+  http::RouteSpec copy{Method::kPost,
+                       "/api/v1/tenants/{t}/repos/{r}/packages/copy",
+                       "Copy a package version from another repository of the tenant.",
+                       "repositories",
+                       Access::kTenant,
+                       Role::kOperator,
+                       "package.copy"};
+  copy.request_schema = kCopySchema;
+  router.add(copy, [repos](http::Context& ctx) {
+    auto body = parse_object(ctx.request, {"from", "name", "version", "architecture"});
+    if (!body)
+      return reply_error(ctx, body.error());
+    auto from = required_string(*body, "from");
+    auto name = required_string(*body, "name");
+    auto version = required_string(*body, "version");
+    auto arch = optional_string(*body, "architecture");
+    for (const auto* r : {&from, &name, &version}) {
+      if (!*r)
+        return reply_error(ctx, r->error());
+    }
+    if (!arch)
+      return reply_error(ctx, arch.error());
+    auto copied =
+        repos->copy(ctx.tenant(), ctx.param("r"), *from, *name, *version, *arch, ctx.actor);
+    if (!copied)
+      return reply_error(ctx, copied.error());
     json items = json::array();
-    for (const auto& p : *all)
+    for (const auto& p : *copied)
       items.push_back(package_json(p));
-    return reply(200, page_body(std::move(items), std::nullopt));
+    return reply(200, json{{"copied", std::move(items)}});
   });
 
   http::RouteSpec publish{Method::kPost,
@@ -197,9 +305,16 @@ void register_repository_routes(http::Router& router, const Services& s) {
                           Access::kTenant,
                           Role::kOperator,
                           "repo.publish"};
+  publish.request_schema = kPublishSchema;
   publish.response_schema = kRepoSchema;
   router.add(publish, [repos](http::Context& ctx) {
-    auto repo = repos->publish(ctx.tenant(), ctx.param("r"), ctx.actor);
+    auto body = parse_object(ctx.request, {"snapshot"});
+    if (!body)
+      return reply_error(ctx, body.error());
+    auto snapshot = optional_string(*body, "snapshot");
+    if (!snapshot)
+      return reply_error(ctx, snapshot.error());
+    auto repo = repos->publish(ctx.tenant(), ctx.param("r"), *snapshot, ctx.actor);
     if (!repo)
       return reply_error(ctx, repo.error());
     return reply(200, repo_json(*repo));

@@ -13,5 +13,7 @@ void register_token_routes(http::Router& router, const Services& services);
 void register_audit_routes(http::Router& router, const Services& services);
 void register_signing_key_routes(http::Router& router, const Services& services);
 void register_repository_routes(http::Router& router, const Services& services);
+void register_snapshot_routes(http::Router& router, const Services& services);
+void register_repo_access_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api

@@ -1,11 +1,15 @@
 #include "epcfleet/apt/index_writer.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdio>
+#include <memory>
+#include <thread>
 
-#include "epcfleet/compress/compress.hpp"
+#include "epcfleet/compress/pieces.hpp"
+#include "epcfleet/crypto/primitives.hpp"
 
 namespace epcfleet::apt {
 namespace {
@@ -70,9 +74,91 @@ std::string packages_paragraph(const IndexEntry& e) {
   return p.to_text();
 }
 
+namespace {
+
+// A piece closes after a package name whose hash is 0 modulo this: boundaries depend on the names
+// around them only, so adding a package moves no boundary but (rarely) its own. ~128 names a
+// piece: 50-100 KB of text, recompressed in tens of milliseconds.
+constexpr std::uint64_t kNamesPerPiece = 128;
+constexpr std::size_t kMaxPieceBytes = 4u << 20;
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+struct Piece {
+  std::string text;
+  std::string key;
+  std::shared_ptr<const CompressedPiece> compressed;
+};
+
+std::vector<Piece> split_into_pieces(const std::vector<IndexEntry>& sorted) {
+  std::vector<Piece> pieces(1);
+  for (std::size_t i = 0; i < sorted.size(); ++i) {
+    pieces.back().text += packages_paragraph(sorted[i]);
+    pieces.back().text += '\n';
+    const auto& name = sorted[i].control.package;
+    const bool last_of_name = i + 1 == sorted.size() || sorted[i + 1].control.package != name;
+    if (last_of_name && i + 1 < sorted.size() &&
+        (fnv1a(name) % kNamesPerPiece == 0 || pieces.back().text.size() > kMaxPieceBytes)) {
+      pieces.emplace_back();
+    }
+  }
+  if (pieces.back().text.empty())
+    pieces.pop_back();
+  return pieces;
+}
+
+// Compresses the pieces the cache does not hold, on every core.
+bool compress_missing(std::vector<Piece>& pieces, PieceCache* cache) {
+  std::vector<std::size_t> missing;
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    pieces[i].key = crypto::sha256_hex(pieces[i].text);
+    if (cache != nullptr)
+      pieces[i].compressed = cache->find(pieces[i].key);
+    if (!pieces[i].compressed)
+      missing.push_back(i);
+  }
+  std::atomic<std::size_t> next{0};
+  std::atomic<bool> failed{false};
+  auto work = [&] {
+    for (std::size_t k = next++; k < missing.size(); k = next++) {
+      auto& piece = pieces[missing[k]];
+      auto xz = compress::xz_piece(piece.text, 6);
+      if (!xz) {
+        failed = true;
+        continue;
+      }
+      piece.compressed = std::make_shared<const CompressedPiece>(CompressedPiece{std::move(*xz)});
+    }
+  };
+  const auto threads_wanted =
+      std::min<std::size_t>(missing.size(), std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> helpers;
+  for (std::size_t t = 1; t < threads_wanted; ++t)
+    helpers.emplace_back(work);
+  work();
+  for (auto& t : helpers)
+    t.join();
+  if (failed)
+    return false;
+  if (cache != nullptr) {
+    for (auto i : missing)
+      cache->put(pieces[i].key, pieces[i].compressed);
+  }
+  return true;
+}
+
+}  // namespace
+
 Result<std::vector<IndexFile>> packages_files(const std::string& component,
                                               const std::string& architecture,
-                                              std::vector<IndexEntry> entries) {
+                                              std::vector<IndexEntry> entries, PieceCache* cache) {
   std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
     if (a.control.package != b.control.package)
       return a.control.package < b.control.package;
@@ -80,20 +166,21 @@ Result<std::vector<IndexFile>> packages_files(const std::string& component,
       return c < 0;
     return a.control.version_text < b.control.version_text;  // "1.0" and "1.00": a fixed order
   });
-  std::string text;
-  for (const auto& e : entries) {
-    if (!text.empty())
-      text += '\n';
-    text += packages_paragraph(e);
-  }
+  auto pieces = split_into_pieces(entries);
   const std::string dir = component + "/binary-" + architecture + "/";
-  std::vector<IndexFile> files;
-  auto gz = compress::gzip(text, 9);
-  auto xz = compress::xz(text, 6);
-  if (!gz || !xz)
+  if (!compress_missing(pieces, cache))
     return fail(ErrorCode::kInternal, "compressing " + dir + "Packages failed");
-  files.push_back({dir + "Packages.gz", std::move(*gz)});
-  files.push_back({dir + "Packages.xz", std::move(*xz)});
+  std::vector<const compress::XzPiece*> xz;
+  std::string text;
+  for (const auto& p : pieces) {
+    xz.push_back(&p.compressed->xz);
+    text += p.text;
+  }
+  auto xz_file = compress::xz_from_pieces(xz);
+  if (!xz_file)
+    return fail(ErrorCode::kInternal, "writing " + dir + "Packages.xz failed");
+  std::vector<IndexFile> files;
+  files.push_back({dir + "Packages.xz", std::move(*xz_file)});
   files.push_back({dir + "Packages", std::move(text)});
   return files;
 }

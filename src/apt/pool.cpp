@@ -13,4 +13,9 @@ std::string pool_path(const std::string& component, const PackageControl& c) {
          "_" + version_for_filename(c.version) + "_" + c.architecture + ".deb";
 }
 
+std::string snapshot_dir(const std::string& apt_root, const std::string& tenant_id,
+                         const std::string& name) {
+  return apt_root + "/" + tenant_id + "/.snapshots/" + name;
+}
+
 }  // namespace epcfleet::apt

@@ -35,6 +35,16 @@ void observe(const std::string& route, Method method, int status, double seconds
       .observe(seconds);
 }
 
+const std::pair<std::string, Dispatcher::MountHandler>* find_mount(
+    const std::vector<std::pair<std::string, Dispatcher::MountHandler>>& mounts,
+    const std::string& path) {
+  for (const auto& m : mounts) {
+    if (path.rfind(m.first, 0) == 0)
+      return &m;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 int status_for(ErrorCode code) {
@@ -153,6 +163,10 @@ Response Dispatcher::route(Request& request, Context& ctx, const Route& route) {
   return route.handler(ctx);
 }
 
+void Dispatcher::mount(std::string prefix, MountHandler handler) {
+  mounts_.emplace_back(std::move(prefix), std::move(handler));
+}
+
 Response Dispatcher::dispatch(Request& request) {
   const double started = store::monotonic_seconds();
   if (!valid_request_id(request.request_id)) {
@@ -172,6 +186,9 @@ Response Dispatcher::dispatch(Request& request) {
       actor = ctx.actor.name;
       if (ctx.params.count("t") != 0)
         tenant = ctx.params["t"];
+    } else if (const auto* mount = find_mount(mounts_, request.path); mount != nullptr) {
+      route_label = mount->first;
+      response = mount->second(request);
     } else if (m.path_matched) {
       response = Response::error(405, "method_not_allowed",
                                  std::string(to_string(request.method)) + " is not allowed here",

@@ -2,6 +2,12 @@
 // Every connection runs on its own strand; blocking work goes to the worker pool.
 #include "epcfleet/http/server.hpp"
 
+#include <fcntl.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdio>
@@ -10,6 +16,7 @@
 #include <mutex>
 #include <thread>
 #include <type_traits>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -20,7 +27,9 @@
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -312,16 +321,116 @@ asio::awaitable<bool> send(Stream& stream, bhttp::response<Body>& res, const Res
   co_return !ec;
 }
 
+// Closes a file descriptor on every way out of a coroutine.
+struct FileDescriptor {
+  int fd = -1;
+  explicit FileDescriptor(int f) : fd(f) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() {
+    if (fd >= 0)
+      ::close(fd);
+  }
+};
+
+// Waits until the socket can take more bytes, at most kWriteTimeout (a stalled reader is dropped).
+asio::awaitable<bool> wait_writable(tcp::socket& socket) {
+  asio::steady_timer timer(co_await asio::this_coro::executor);
+  timer.expires_after(kWriteTimeout);
+  timer.async_wait([&socket](beast::error_code ec) {
+    if (!ec) {
+      beast::error_code ignored;
+      socket.cancel(ignored);
+    }
+  });
+  auto [ec] = co_await socket.async_wait(tcp::socket::wait_write, kTuple);
+  timer.cancel();
+  co_return !ec;
+}
+
+// The bytes of a file answer. On plain TCP the kernel copies them from the page cache
+// (sendfile(2), no user-space buffer); under TLS they go through 256 KiB reads.
+template <typename Stream>
+asio::awaitable<bool> write_file_body(Stream& stream, int fd, std::uint64_t offset,
+                                      std::uint64_t length) {
+  if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+    auto& socket = stream.socket();
+    beast::error_code ec;
+    socket.native_non_blocking(true, ec);
+    if (ec)
+      co_return false;
+    auto position = static_cast<off_t>(offset);
+    while (length > 0) {
+      const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 4u << 20));
+      const ssize_t n = ::sendfile(socket.native_handle(), fd, &position, chunk);
+      if (n > 0) {
+        length -= static_cast<std::uint64_t>(n);
+      } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+        if (errno == EAGAIN && !co_await wait_writable(socket))
+          co_return false;
+      } else {
+        co_return false;  // the file shrank under us, or the peer went away
+      }
+    }
+    co_return true;
+  } else {
+    std::vector<char> buffer(256u << 10);
+    while (length > 0) {
+      const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(length, buffer.size()));
+      const ssize_t n = ::pread(fd, buffer.data(), want, static_cast<off_t>(offset));
+      if (n <= 0)
+        co_return false;
+      beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
+      auto [ec, written] =
+          co_await asio::async_write(stream, asio::buffer(buffer.data(), std::size_t(n)), kTuple);
+      if (ec)
+        co_return false;
+      offset += static_cast<std::uint64_t>(n);
+      length -= static_cast<std::uint64_t>(n);
+    }
+    co_return true;
+  }
+}
+
+// A file answer: the header with its Content-Length, then the bytes (none for HEAD).
+// Returns nullopt when the file cannot be opened (the caller answers 404 instead).
+template <typename Stream>
+asio::awaitable<std::optional<bool>> write_file_response(Stream& stream, const Response& response,
+                                                         bool keep_alive, unsigned version,
+                                                         bool head) {
+  FileDescriptor file(::open(response.file_path->c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (file.fd < 0 || ::fstat(file.fd, &st) != 0 || !S_ISREG(st.st_mode))
+    co_return std::nullopt;
+  const auto size = static_cast<std::uint64_t>(st.st_size);
+  const std::uint64_t offset = std::min(response.file_offset, size);
+  const std::uint64_t length =
+      std::min(response.file_length.value_or(size - offset), size - offset);
+  bhttp::response<bhttp::empty_body> res;
+  res.result(static_cast<unsigned>(response.status));
+  res.version(version);
+  for (const auto& [k, v] : response.headers)
+    res.insert(k, v);
+  res.set(bhttp::field::server, "epcfleetd");
+  res.keep_alive(keep_alive);
+  res.content_length(length);
+  bhttp::response_serializer<bhttp::empty_body> sr(res);
+  auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
+  if (ec)
+    co_return false;
+  if (head || length == 0)
+    co_return true;
+  co_return co_await write_file_body(stream, file.fd, offset, length);
+}
+
 template <typename Stream>
 asio::awaitable<bool> write_response(Stream& stream, Response& response, bool keep_alive,
                                      unsigned version, bool head) {
   beast::get_lowest_layer(stream).expires_after(kWriteTimeout);
   if (response.file_path) {
-    bhttp::response<bhttp::file_body> res;
-    beast::error_code ec;
-    res.body().open(response.file_path->c_str(), beast::file_mode::scan, ec);
-    if (!ec)
-      co_return co_await send(stream, res, response, keep_alive, version, head);
+    auto written = co_await write_file_response(stream, response, keep_alive, version, head);
+    if (written)
+      co_return *written;
     response = Response::error(404, "not_found", "file vanished", "");
   }
   bhttp::response<bhttp::string_body> res;

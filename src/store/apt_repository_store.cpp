@@ -21,18 +21,49 @@ std::vector<std::string> split(const std::string& s) {
 }
 
 constexpr std::string_view kRepoColumns =
-    "SELECT tenant_id, name, suite, codename, components, architectures, created_at, published_at "
-    "FROM apt_repos ";
+    "SELECT tenant_id, name, suite, codename, components, architectures, created_at, published_at, "
+    "keep_versions, published_snapshot, (SELECT COUNT(*) FROM apt_packages p WHERE p.tenant_id = "
+    "apt_repos.tenant_id AND p.repo = apt_repos.name) FROM apt_repos ";
 constexpr std::string_view kPackageColumns =
     "SELECT tenant_id, repo, component, name, version, architecture, filename, size, md5, sha1, "
     "sha256, sha512, control, uploaded_by, uploaded_at FROM apt_packages ";
 
-AptRepo to_repo(const Row& r) {
-  return AptRepo{r.text(0),        r.text(1),        r.text(2),    r.text(3),
-                 split(r.text(4)), split(r.text(5)), r.integer(6), r.optional_integer(7)};
+}  // namespace
+
+std::string_view package_columns() {
+  return "component, name, version, architecture, filename, size, md5, sha1, sha256, sha512, "
+         "control, uploaded_by, uploaded_at";
 }
 
-AptPackage to_package(const Row& r) {
+Params package_values(const AptPackage& p) {
+  return {p.component,    p.name,     p.version,
+          p.architecture, p.filename, static_cast<std::int64_t>(p.size),
+          p.md5,          p.sha1,     p.sha256,
+          p.sha512,       p.control,  p.uploaded_by,
+          p.uploaded_at};
+}
+
+namespace {
+
+AptRepo to_repo(const Row& r) {
+  AptRepo repo;
+  repo.tenant_id = r.text(0);
+  repo.name = r.text(1);
+  repo.suite = r.text(2);
+  repo.codename = r.text(3);
+  repo.components = split(r.text(4));
+  repo.architectures = split(r.text(5));
+  repo.created_at = r.integer(6);
+  repo.published_at = r.optional_integer(7);
+  repo.keep_versions = r.integer(8);
+  repo.published_snapshot = r.optional_text(9);
+  repo.package_count = r.integer(10);
+  return repo;
+}
+
+}  // namespace
+
+AptPackage package_from_row(const Row& r) {
   AptPackage p;
   p.tenant_id = r.text(0);
   p.repo = r.text(1);
@@ -52,6 +83,8 @@ AptPackage to_package(const Row& r) {
   return p;
 }
 
+namespace {
+
 Status as_status(const Result<std::int64_t>& r) {
   if (!r)
     return fail(r.error());
@@ -63,9 +96,9 @@ Status as_status(const Result<std::int64_t>& r) {
 Status AptRepositoryStore::insert_repo(const AptRepo& r) {
   return as_status(conn_.execute(
       "INSERT INTO apt_repos (tenant_id, name, suite, codename, components, architectures, "
-      "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      "created_at, keep_versions) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
       {r.tenant_id, r.name, r.suite, r.codename, join(r.components), join(r.architectures),
-       r.created_at}));
+       r.created_at, r.keep_versions}));
 }
 
 Result<std::optional<AptRepo>> AptRepositoryStore::find_repo(const std::string& tenant_id,
@@ -100,10 +133,52 @@ Result<bool> AptRepositoryStore::remove_repo(const std::string& tenant_id,
 }
 
 Status AptRepositoryStore::mark_published(const std::string& tenant_id, const std::string& name,
-                                          TimestampMs at) {
+                                          TimestampMs at,
+                                          const std::optional<std::string>& snapshot) {
+  return as_status(conn_.execute(
+      "UPDATE apt_repos SET published_at = ?, published_snapshot = ? WHERE tenant_id = ? AND "
+      "name = ?",
+      {at, snapshot, tenant_id, name}));
+}
+
+Status AptRepositoryStore::set_keep_versions(const std::string& tenant_id, const std::string& name,
+                                             std::int64_t keep) {
   return as_status(
-      conn_.execute("UPDATE apt_repos SET published_at = ? WHERE tenant_id = ? AND name = ?",
-                    {at, tenant_id, name}));
+      conn_.execute("UPDATE apt_repos SET keep_versions = ? WHERE tenant_id = ? AND name = ?",
+                    {keep, tenant_id, name}));
+}
+
+Result<std::vector<AptPackage>> AptRepositoryStore::versions(const std::string& tenant_id,
+                                                             const std::string& repo,
+                                                             const std::string& name) {
+  auto rows = conn_.query(std::string(kPackageColumns) +
+                              "WHERE tenant_id = ? AND repo = ? AND name = ? ORDER BY architecture",
+                          {tenant_id, repo, name});
+  if (!rows)
+    return fail(rows.error());
+  std::vector<AptPackage> out;
+  for (const auto& r : rows->rows)
+    out.push_back(package_from_row(r));
+  return out;
+}
+
+Result<bool> AptRepositoryStore::remove_package(const std::string& tenant_id,
+                                                const std::string& repo, const std::string& name,
+                                                const std::string& version,
+                                                const std::string& architecture) {
+  auto r = conn_.execute(
+      "DELETE FROM apt_packages WHERE tenant_id = ? AND repo = ? AND name = ? AND version = ? "
+      "AND architecture = ?",
+      {tenant_id, repo, name, version, architecture});
+  if (!r)
+    return fail(r.error());
+  return *r > 0;
+}
+
+Status AptRepositoryStore::remove_all_packages(const std::string& tenant_id,
+                                               const std::string& repo) {
+  return as_status(conn_.execute("DELETE FROM apt_packages WHERE tenant_id = ? AND repo = ?",
+                                 {tenant_id, repo}));
 }
 
 Status AptRepositoryStore::insert_package(const AptPackage& p) {
@@ -130,7 +205,7 @@ Result<std::optional<AptPackage>> AptRepositoryStore::find_package(
     return fail(row.error());
   if (!*row)
     return std::optional<AptPackage>{};
-  return std::optional<AptPackage>(to_package(**row));
+  return std::optional<AptPackage>(package_from_row(**row));
 }
 
 Result<std::vector<AptPackage>> AptRepositoryStore::packages(const std::string& tenant_id,
@@ -143,7 +218,7 @@ Result<std::vector<AptPackage>> AptRepositoryStore::packages(const std::string& 
     return fail(rows.error());
   std::vector<AptPackage> out;
   for (const auto& r : rows->rows)
-    out.push_back(to_package(r));
+    out.push_back(package_from_row(r));
   return out;
 }
 

@@ -129,6 +129,51 @@ CREATE TABLE apt_packages (
   FOREIGN KEY (tenant_id, repo) REFERENCES apt_repos(tenant_id, name) ON DELETE CASCADE
 );
 )sql"},
+      {5, "apt credentials, snapshots, retention", R"sql(
+ALTER TABLE apt_repos ADD COLUMN keep_versions BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE apt_repos ADD COLUMN published_snapshot TEXT;
+CREATE TABLE apt_credentials (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  name TEXT NOT NULL,
+  username TEXT NOT NULL UNIQUE,
+  secret_hash TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  last_used_at BIGINT,
+  FOREIGN KEY (tenant_id, repo) REFERENCES apt_repos(tenant_id, name) ON DELETE CASCADE
+);
+CREATE INDEX apt_credentials_repo ON apt_credentials(tenant_id, repo);
+CREATE TABLE apt_snapshots (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  repo TEXT NOT NULL,
+  description TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE apt_snapshot_packages (
+  tenant_id TEXT NOT NULL,
+  snapshot TEXT NOT NULL,
+  component TEXT NOT NULL,
+  name TEXT NOT NULL,
+  version TEXT NOT NULL,
+  architecture TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  size BIGINT NOT NULL,
+  md5 TEXT NOT NULL,
+  sha1 TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  sha512 TEXT NOT NULL,
+  control TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, snapshot, name, version, architecture),
+  FOREIGN KEY (tenant_id, snapshot) REFERENCES apt_snapshots(tenant_id, name) ON DELETE CASCADE
+);
+)sql"},
   };
   return list;
 }

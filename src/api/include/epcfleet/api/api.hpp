@@ -6,8 +6,10 @@
 #include <memory>
 #include <string>
 
+#include "epcfleet/apt/credential_service.hpp"
 #include "epcfleet/apt/repository_service.hpp"
 #include "epcfleet/apt/signing_key_service.hpp"
+#include "epcfleet/apt/snapshot_service.hpp"
 #include "epcfleet/auth/auth_service.hpp"
 #include "epcfleet/auth/token_service.hpp"
 #include "epcfleet/auth/user_service.hpp"
@@ -25,6 +27,8 @@ struct Services {
   tenants::TenantService* tenants = nullptr;
   apt::SigningKeyService* signing_keys = nullptr;
   apt::RepositoryService* repositories = nullptr;
+  apt::SnapshotService* snapshots = nullptr;
+  apt::CredentialService* credentials = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;
 };

@@ -10,6 +10,7 @@
 
 #include "epcfleet/apt/control.hpp"
 #include "epcfleet/apt/digests.hpp"
+#include "epcfleet/apt/piece_cache.hpp"
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/core/time.hpp"
 
@@ -30,11 +31,16 @@ struct IndexFile {
   std::string content;
 };
 
-// Packages, Packages.gz and Packages.xz for one component/architecture, entries sorted by name
-// then version (newest last) so that the output is stable.
+// Packages and Packages.xz for one component/architecture, entries sorted by name then version
+// (newest last) so that the output is stable. apt fetches the .xz (every apt since 1.0 reads it);
+// the plain file is there for tools that want it and for apt's own existence check, which looks
+// for the uncompressed name in Release. No .gz: it would add a quarter of the plain file's size
+// for no client. The .xz is assembled from pieces (see piece_cache.hpp); with a cache, only
+// pieces whose text changed are compressed.
 Result<std::vector<IndexFile>> packages_files(const std::string& component,
                                               const std::string& architecture,
-                                              std::vector<IndexEntry> entries);
+                                              std::vector<IndexEntry> entries,
+                                              PieceCache* cache = nullptr);
 
 struct ReleaseInfo {
   std::string origin = "epcfleet";

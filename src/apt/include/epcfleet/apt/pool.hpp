@@ -13,4 +13,9 @@ namespace epcfleet::apt {
 std::string pool_prefix(const std::string& source);
 std::string pool_path(const std::string& component, const PackageControl& control);
 
+// <apt root>/<tenant>/.snapshots/<name>: a snapshot's own hard links of its pool files (repository
+// names cannot start with a dot, so this never meets a repository).
+std::string snapshot_dir(const std::string& apt_root, const std::string& tenant_id,
+                         const std::string& name);
+
 }  // namespace epcfleet::apt

@@ -3,10 +3,13 @@
 // (validated, digested, refused when the same name/version/architecture already holds other
 // bytes), and publish them as signed suites. Files live under <data>/apt/<tenant>/<repo>/.
 
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "epcfleet/apt/piece_cache.hpp"
 #include "epcfleet/apt/signing_key_service.hpp"
 #include "epcfleet/core/actor.hpp"
 #include "epcfleet/core/events.hpp"
@@ -21,6 +24,14 @@ struct NewRepo {
   std::string codename;
   std::vector<std::string> components{"main"};
   std::vector<std::string> architectures{"amd64", "arm64"};
+  std::int64_t keep_versions = 0;  // newest N versions per package and architecture; 0: all
+};
+
+// Progress of a long publish, for the events WebSocket.
+struct PublishProgress {
+  std::string stage;  // "index", "sign", "flip", "cleanup", "done"
+  std::size_t done = 0;
+  std::size_t total = 0;
 };
 
 struct UploadResult {
@@ -46,17 +57,38 @@ public:
                               const Actor& actor);
   Result<std::vector<store::AptPackage>> packages(const std::string& tenant_id,
                                                   const std::string& repo);
+  Result<store::AptRepo> set_keep_versions(const std::string& tenant_id, const std::string& repo,
+                                           std::int64_t keep, const Actor& actor);
+  Status remove_package(const std::string& tenant_id, const std::string& repo,
+                        const std::string& name, const std::string& version,
+                        const std::string& architecture, const Actor& actor);
+  // Copies one version (every architecture of it, or just one) from another repository of the
+  // tenant; the pool file is hard-linked, not copied.
+  Result<std::vector<store::AptPackage>> copy(const std::string& tenant_id,
+                                              const std::string& to_repo,
+                                              const std::string& from_repo, const std::string& name,
+                                              const std::string& version,
+                                              const std::optional<std::string>& architecture,
+                                              const Actor& actor);
+  // Publishes the repository's packages, or (snapshot given) makes the snapshot's package set the
+  // repository's and publishes that: promotion is publishing one snapshot in several repositories.
   Result<store::AptRepo> publish(const std::string& tenant_id, const std::string& repo,
-                                 const Actor& actor);
+                                 const std::optional<std::string>& snapshot, const Actor& actor);
 
   // <data>/apt/<tenant>/<repo>: holds dists/ and pool/.
   std::string repo_root(const std::string& tenant_id, const std::string& repo) const;
 
 private:
+  Status adopt_snapshot(const store::AptRepo& repo, const std::string& snapshot,
+                        const Actor& actor);
+  void report(const std::string& tenant_id, const std::string& repo,
+              const PublishProgress& progress);
+
   std::shared_ptr<store::Database> db_;
   SigningKeyService& keys_;
   EventPublisher& events_;
   std::string apt_root_;
+  PieceCache pieces_;
 };
 
 }  // namespace epcfleet::apt

@@ -4,8 +4,11 @@
 // answer 404, too weak a role 403), the handler, metrics and the access log. Handlers throw only
 // on bugs; the exception is logged with the request id and answered 500.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "epcfleet/auth/auth_service.hpp"
 #include "epcfleet/http/request_handler.hpp"
@@ -27,6 +30,11 @@ public:
   Result<auth::Principal> authenticate_upgrade(const Request& request) override;
   std::optional<std::uint64_t> upload_limit(Method method, const std::string& path) const override;
 
+  // Hands every request under `prefix` (e.g. "/apt/") that no route matched to `handler`, which
+  // authenticates on its own (apt clients send HTTP Basic credentials, not sessions).
+  using MountHandler = std::function<Response(Request&)>;
+  void mount(std::string prefix, MountHandler handler);
+
 private:
   Response route(Request& request, Context& context, const Route& route);
   Result<auth::Principal> authenticate(const Request& request, bool& from_cookie);
@@ -35,6 +43,7 @@ private:
   const Router& router_;
   auth::AuthService& auth_;
   const StaticFiles* static_files_;
+  std::vector<std::pair<std::string, MountHandler>> mounts_;
 };
 
 // The HTTP status for an error code (the one place that maps them).

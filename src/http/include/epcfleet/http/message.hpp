@@ -43,8 +43,12 @@ struct Response {
   int status = 200;
   Headers headers;
   std::string body;
-  // When set, the body is this file, streamed by the server (static assets).
+  // When set, the body is this file, streamed by the server (static assets, APT files): from
+  // file_offset, file_length bytes (the rest of the file when unset). Status and headers such as
+  // Content-Range are the handler's; the server sets Content-Length.
   std::optional<std::string> file_path;
+  std::uint64_t file_offset = 0;
+  std::optional<std::uint64_t> file_length;
 
   void set_header(std::string name, std::string value);
   std::optional<std::string> header(std::string_view name) const;

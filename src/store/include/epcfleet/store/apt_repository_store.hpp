@@ -14,7 +14,10 @@ public:
   Result<std::optional<AptRepo>> find_repo(const std::string& tenant_id, const std::string& name);
   Result<std::vector<AptRepo>> list_repos(const std::string& tenant_id);
   Result<bool> remove_repo(const std::string& tenant_id, const std::string& name);
-  Status mark_published(const std::string& tenant_id, const std::string& name, TimestampMs at);
+  Status mark_published(const std::string& tenant_id, const std::string& name, TimestampMs at,
+                        const std::optional<std::string>& snapshot);
+  Status set_keep_versions(const std::string& tenant_id, const std::string& name,
+                           std::int64_t keep);
 
   Status insert_package(const AptPackage& p);
   Result<std::optional<AptPackage>> find_package(const std::string& tenant_id,
@@ -22,9 +25,20 @@ public:
                                                  const std::string& version,
                                                  const std::string& architecture);
   Result<std::vector<AptPackage>> packages(const std::string& tenant_id, const std::string& repo);
+  Result<std::vector<AptPackage>> versions(const std::string& tenant_id, const std::string& repo,
+                                           const std::string& name);
+  Result<bool> remove_package(const std::string& tenant_id, const std::string& repo,
+                              const std::string& name, const std::string& version,
+                              const std::string& architecture);
+  Status remove_all_packages(const std::string& tenant_id, const std::string& repo);
 
 private:
   Connection& conn_;
 };
+
+// Shared with the snapshot store, whose package rows have the same shape.
+AptPackage package_from_row(const Row& row);  // columns as in SELECT tenant_id, owner, <below>
+std::string_view package_columns();           // component … uploaded_at
+Params package_values(const AptPackage& p);   // in package_columns() order
 
 }  // namespace epcfleet::store

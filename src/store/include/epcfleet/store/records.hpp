@@ -109,6 +109,36 @@ struct AptRepo {
   std::vector<std::string> architectures;
   TimestampMs created_at = 0;
   std::optional<TimestampMs> published_at;
+  std::int64_t keep_versions = 0;                 // newest N versions per package; 0 keeps all
+  std::optional<std::string> published_snapshot;  // what the last publish showed, if a snapshot
+  std::int64_t package_count = 0;                 // filled by list_repos and find_repo
+};
+
+// A frozen package set of a tenant, taken from one repository (its rows are copies; its pool
+// files are hard links of its own under <data>/apt/<tenant>/.snapshots/<name>/).
+struct AptSnapshot {
+  std::string tenant_id;
+  std::string name;
+  std::string repo;
+  std::string description;
+  std::string created_by;
+  TimestampMs created_at = 0;
+  std::int64_t package_count = 0;
+  std::vector<std::string> published_in;  // repositories whose last publish was this snapshot
+};
+
+// A login for apt's auth.conf, good for one repository. The password is random (160 bits) and
+// only its SHA-256 is kept.
+struct AptCredential {
+  std::string id;
+  std::string tenant_id;
+  std::string repo;
+  std::string name;
+  std::string username;
+  std::string secret_hash;
+  std::string created_by;
+  TimestampMs created_at = 0;
+  std::optional<TimestampMs> last_used_at;
 };
 
 struct AptPackage {

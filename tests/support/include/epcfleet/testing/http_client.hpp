@@ -22,6 +22,7 @@ public:
   explicit HttpClient(std::string base_url);  // https://127.0.0.1:PORT
   void set_bearer(std::string token) { bearer_ = std::move(token); }
   void clear_bearer() { bearer_.clear(); }
+  const std::string& bearer() const { return bearer_; }
   void set_header(const std::string& name, const std::string& value) { extra_[name] = value; }
   void clear_headers() { extra_.clear(); }
 

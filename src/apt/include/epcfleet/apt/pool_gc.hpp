@@ -1,0 +1,29 @@
+#pragma once
+// Removes pool files that nothing refers to any more: not a package row of the repository, and
+// not an index of a generation still kept on disk (a client mid-update may fetch those). Snapshots
+// hold hard links of their own, so removing the repository's link never takes a snapshot's file.
+
+#include <cstdint>
+#include <set>
+#include <string>
+
+#include "epcfleet/core/error.hpp"
+#include "epcfleet/core/time.hpp"
+
+namespace epcfleet::apt {
+
+struct PoolGcResult {
+  std::uint64_t files_removed = 0;
+  std::uint64_t bytes_removed = 0;
+};
+
+// referenced: pool/… paths of the current package rows. Files changed after not_after (linked by
+// an upload that raced this run) are left for the next run.
+Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
+                                          const std::set<std::string>& referenced,
+                                          TimestampMs not_after);
+
+// Filenames listed by the Packages indexes of every generation under dists/.generations.
+std::set<std::string> filenames_in_generations(const std::string& repo_root);
+
+}  // namespace epcfleet::apt

@@ -1,0 +1,38 @@
+#include "epcfleet/apt/piece_cache.hpp"
+
+namespace epcfleet::apt {
+namespace {
+
+std::size_t size_of(const CompressedPiece& p) {
+  return p.xz.bytes.size() + 128;
+}
+
+}  // namespace
+
+std::shared_ptr<const CompressedPiece> PieceCache::find(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = pieces_.find(key);
+  return it == pieces_.end() ? nullptr : it->second;
+}
+
+void PieceCache::put(const std::string& key, std::shared_ptr<const CompressedPiece> piece) {
+  std::lock_guard lock(mutex_);
+  if (pieces_.count(key) != 0)
+    return;
+  bytes_ += size_of(*piece);
+  pieces_.emplace(key, std::move(piece));
+  order_.push_back(key);
+  while (bytes_ > max_bytes_ && order_.size() > 1) {
+    const auto it = pieces_.find(order_.front());
+    bytes_ -= size_of(*it->second);
+    pieces_.erase(it);
+    order_.pop_front();
+  }
+}
+
+std::size_t PieceCache::bytes() const {
+  std::lock_guard lock(mutex_);
+  return bytes_;
+}
+
+}  // namespace epcfleet::apt
