@@ -15,6 +15,7 @@
 #   BENCH_QUICK=1                 smoke run: N=200 unless BENCH_APT_SIZES is set
 #   BENCH_APT_REPEAT=3            runs per measurement (median reported)
 #   BENCH_CACHE=build/bench-cache where the generated .deb sets are kept, keyed by N
+#   BENCH_APT_KEEP=DIR            keep each tool's published dists/<suite>/ in DIR/<N>/<tool>/
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 bin="$(realpath "${1:-build/release/apps/epcfleetd/epcfleetd}")"
@@ -68,6 +69,11 @@ sum_lines() { awk '{w += $1; c += $2; if ($3 > r) r = $3} END {printf "%.3f %.2f
 
 # One result per tool and N: results/<N>/<tool>.{import,a,b,bytes,files}
 record() { mkdir -p "$work/results/$1"; cat >"$work/results/$1/$2.$3"; }
+keep() {  # N tool dists-dir
+  [[ -n "${BENCH_APT_KEEP:-}" ]] || return 0
+  mkdir -p "$BENCH_APT_KEEP/$1"; rm -rf "${BENCH_APT_KEEP:?}/$1/$2"
+  cp -a "$(readlink -f "$3")" "$BENCH_APT_KEEP/$1/$2"
+}
 
 # --- the throwaway gpg key for aptly and reprepro ------------------------------------------------
 export GNUPGHOME="$work/gnupg"
@@ -89,6 +95,7 @@ bench_aptly() {  # $1 N, $2 dir of the set
   done
   record "$n" aptly bytes <<<"$(index_bytes "$d/root/public/dists/bench")"
   record "$n" aptly files <<<"$(index_files "$d/root/public/dists/bench")"
+  keep "$n" aptly "$d/root/public/dists/bench"
   for deb in $(ls "$set/extra/"*.deb | head -n "$repeat"); do
     : >"$d/one"
     timed "$d/one" "${aptly[@]}" repo add bench "$deb"
@@ -115,6 +122,7 @@ EOF
   for r in $(seq 1 "$repeat"); do timed "$d/a" reprepro -b "$d" --silent export bench; done
   record "$n" reprepro bytes <<<"$(index_bytes "$d/dists/bench")"
   record "$n" reprepro files <<<"$(index_files "$d/dists/bench")"
+  keep "$n" reprepro "$d/dists/bench"
   for deb in $(ls "$set/extra/"*.deb | head -n "$repeat"); do
     timed "$d/b" reprepro -b "$d" --silent includedeb bench "$deb"
   done
@@ -200,12 +208,19 @@ bench_epcfleet() {
   api POST /api/v1/tenants/bench/signing-keys "${json[@]}" -d '{"algorithm":"ed25519"}' >/dev/null
   api POST /api/v1/tenants/bench/repos "${json[@]}" \
     -d '{"name":"bench","codename":"bench","components":["main"],"architectures":["amd64"]}' >/dev/null
+  record "$n" epcfleet rss_start <<<"$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
   server_timed "$d/import" upload "$set/pool/"*.deb
-  local peak_after_import; peak_after_import="$(server_hwm "$server")"
   for r in $(seq 1 "$repeat"); do server_timed "$d/a" publish; done
   local dists="$d/data/apt/bench/bench/dists/bench"
   record "$n" epcfleet bytes <<<"$(index_bytes "$dists")"
   record "$n" epcfleet files <<<"$(index_files "$dists")"
+  keep "$n" epcfleet "$dists"
+  # For reference, what the compressors alone cost on this Packages file on this machine.
+  local pk; pk="$(readlink -f "$dists")/main/binary-amd64/Packages"
+  for c in "xz -6" "gzip -6" "bzip2 -9"; do
+    /usr/bin/time -f "$c %U %S" -o "$work/time.out" $c -c "$pk" >/dev/null
+    awk '{printf "%s %s %.2f s CPU; ", $1, $2, $3 + $4}' "$work/time.out"
+  done | record "$n" epcfleet compressors
   local listed; listed="$(api GET /api/v1/tenants/bench/repos/bench/packages | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["items"]))')"
   [[ "$listed" == "$n" ]] || log "epcfleet lists $listed packages, expected $n"
   for deb in $(ls "$set/extra/"*.deb | head -n "$repeat"); do server_timed "$d/b" daily "$deb"; done
@@ -216,6 +231,7 @@ bench_epcfleet() {
 }
 
 # --- run ---------------------------------------------------------------------------------------
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 for n in $sizes; do
   set="$cache/debs-$n"
   log "N=$n: packages in $set"
@@ -229,7 +245,8 @@ done
 # --- report ------------------------------------------------------------------------------------
 col() { awk -v c="$2" '{print $c}' "$1" | median; }  # median of column c of a results file
 mib() { awk '{printf "%.0f", $1 / 1024}'; }
-echo "APT publishing on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); median of $repeat runs"
+echo "APT publishing on $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)); median of $repeat runs;" \
+  "load average $load_before before, $(cut -d' ' -f1-3 /proc/loadavg) after"
 echo "aptly $(aptly version | awk '{print $3}'), reprepro $(reprepro --version 2>&1 | awk '{print $NF}'), epcfleetd $("$bin" --version 2>/dev/null || echo '?'); all sign (Ed25519)"
 printf '| %6s | %-8s | %9s | %8s | %7s | %8s | %8s | %7s | %8s | %11s |\n' \
   N tool "import s" "(a) s" "(a) CPU" "(a) MiB" "(b) s" "(b) CPU" "(b) MiB" "index bytes"
@@ -260,6 +277,10 @@ for n in $sizes; do
   done
 done
 echo
+for n in $sizes; do
+  echo "epcfleetd N=$n: RSS $(mib <"$work/results/$n/epcfleet.rss_start") MiB before the uploads (tenant, key and repo made), peak $(col "$work/results/$n/epcfleet.import" 3 | mib) MiB during them"
+  echo "  the compressors alone on its Packages file: $(cat "$work/results/$n/epcfleet.compressors")"
+done
 echo "Index files counted, bytes (dists/<suite>/, by-hash/ excluded, hard links once; largest N):"
 for tool in epcfleet aptly reprepro; do
   n="${sizes##* }"; printf '  %-8s %s\n' "$tool" "$(cat "$work/results/$n/$tool.files")"
