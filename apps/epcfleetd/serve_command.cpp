@@ -99,7 +99,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
                {"hint", "build the dashboard with `make web`; the API works without it"}});
   }
   http::Dispatcher dispatcher(router, auth, &static_files);
-  const api::AptFiles apt_files(repositories, credentials);
+  const api::AptFiles apt_files(repositories, credentials, signing_keys);
   dispatcher.mount(api::kAptPrefix, [&apt_files](http::Request& r) { return apt_files.serve(r); });
 
   http::ServerOptions options;

@@ -36,13 +36,15 @@ std::optional<AptPath> parse_path(const std::string& raw) {
       break;
     rest.remove_prefix(slash + 1);
   }
-  if (parts.size() < 4)
+  const bool keyring =
+      parts.size() == 3 && (parts[2] == "archive-keyring.gpg" || parts[2] == "archive-keyring.asc");
+  if (parts.size() < 4 && !keyring)
     return std::nullopt;
   for (const auto& p : parts) {
     if (p.empty() || p == "." || p == ".." || p.front() == '.' || p.find('\\') != std::string::npos)
       return std::nullopt;
   }
-  if (parts[2] != "dists" && parts[2] != "pool")
+  if (!keyring && parts[2] != "dists" && parts[2] != "pool")
     return std::nullopt;
   if (!validate_tenant_id(parts[0]) || !validate_tenant_id(parts[1]))
     return std::nullopt;
@@ -107,6 +109,23 @@ std::optional<std::string> resolve_inside(const std::string& root, const std::st
 
 }  // namespace
 
+http::Response AptFiles::keyring(const http::Request& request, const std::string& tenant,
+                                 bool armored) const {
+  auto key = keys_.current(tenant);
+  if (!key) {
+    return http::Response::error(404, "not_found", "the tenant has no signing key yet",
+                                 request.request_id);
+  }
+  if (armored)
+    return http::Response::text(200, key->public_armored, "application/pgp-keys");
+  auto bytes = crypto::base64_decode(key->public_binary_b64);
+  if (!bytes) {
+    return http::Response::error(500, "internal", "stored public key is not base64",
+                                 request.request_id);
+  }
+  return http::Response::text(200, std::move(*bytes), "application/octet-stream");
+}
+
 http::Response AptFiles::serve(http::Request& request) const {
   if (request.method != http::Method::kGet && request.method != http::Method::kHead) {
     auto r = http::Response::error(405, "method_not_allowed", "repositories are read-only here",
@@ -130,6 +149,8 @@ http::Response AptFiles::serve(http::Request& request) const {
   }
   if (!*allowed)
     return unauthorized(request);
+  if (path->rest.rfind("archive-keyring.", 0) == 0)
+    return keyring(request, path->tenant, path->rest == "archive-keyring.asc");
   const std::string root = repositories_.repo_root(path->tenant, path->repo);
   auto file = resolve_inside(root, path->rest);
   const bool pool = path->rest.rfind("pool/", 0) == 0;

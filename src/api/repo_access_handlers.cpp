@@ -47,12 +47,17 @@ std::string auth_conf_line(const RepoUrl& url, const std::string& login,
   return "machine " + machine + " login " + login + " password " + password + "\n";
 }
 
-// deb822 multi-line field: continuation lines start with a space; empty lines become " .".
+// deb822 multi-line field: continuation lines start with a space; empty lines become " ."
+// (armored keys come with CRLF line ends; a stray CR would make a line look non-empty to us and
+// blank to apt, which ends the field there).
 std::string folded(const std::string& text) {
   std::string out;
   std::istringstream in(text);
-  for (std::string line; std::getline(in, line);)
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
     out += line.empty() ? " .\n" : " " + line + "\n";
+  }
   return out;
 }
 

@@ -285,6 +285,12 @@ TEST_P(RepositoriesTest, CredentialsGuardTheFilesAndHttpSemanticsHold) {
   EXPECT_EQ(apt_client(login).get("/apt/acme/stable/dists/.generations").status, 404);
   EXPECT_EQ(apt_client(login).request("POST", file, "{}").status, 405);
 
+  // The key is there for the credential too: an EPC needs nothing else to set itself up.
+  auto key = apt_client(login).get("/apt/acme/stable/archive-keyring.gpg");
+  EXPECT_EQ(key.status, 200);
+  EXPECT_EQ(key.body, admin_->get("/api/v1/tenants/acme/signing-keys/current.gpg").body);
+  EXPECT_EQ(anonymous.get("/apt/acme/stable/archive-keyring.asc").status, 401);
+
   // The password is never shown again, and revoking ends access at once.
   auto listed = parse(admin_->get("/api/v1/tenants/acme/repos/stable/credentials"));
   ASSERT_EQ(listed["items"].size(), 1u);
@@ -303,6 +309,8 @@ TEST_P(RepositoriesTest, CredentialsGuardTheFilesAndHttpSemanticsHold) {
   EXPECT_NE(sources.body.find("Signed-By:\n -----BEGIN PGP PUBLIC KEY BLOCK-----"),
             std::string::npos)
       << sources.body;
+  EXPECT_EQ(sources.body.find('\r'), std::string::npos) << "deb822 lines end in LF only";
+  EXPECT_NE(sources.body.find("\n .\n"), std::string::npos) << "blank key lines folded as ' .'";
   auto list = admin_->get("/api/v1/tenants/acme/repos/stable/sources?format=list");
   EXPECT_NE(list.body.find("deb [arch=amd64 signed-by="), std::string::npos) << list.body;
   auto both = parse(admin_->get("/api/v1/tenants/acme/repos/stable/sources?format=json"));
@@ -440,6 +448,31 @@ TEST_P(RepositoriesTest, KillNineDuringPublishLeavesARepositoryAptAccepts) {
   EXPECT_GT(interrupted, 0) << "no kill landed inside a publish; the test proved nothing";
   publish("stable");  // and publishing goes on after the debris
   EXPECT_EQ(apt_check("stable", "late-5", "1.0", key, {"--auth-conf", auth}).exit_code, 0);
+}
+
+TEST_P(RepositoriesTest, ClientsKnowingEitherKeyAcceptTheRepositoryDuringARotationOverlap) {
+  tenant_with_key();
+  create_repo("stable");
+  upload("stable", build_deb("epc-agent", "1.0", "amd64"));
+  publish("stable");
+  const auto auth = credential_file("stable");
+  const auto old_key = keyring();
+  const std::string old_copy = dir_.file("old-key.gpg");
+  write_file(old_copy, read_file(old_key), 0644);
+  ASSERT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"overlap_days":7})").status, 201);
+  publish("stable");  // InRelease and Release.gpg now carry both signatures
+  const auto new_key = keyring();
+  ASSERT_NE(read_file(new_key), read_file(old_copy));
+  for (const auto& key : {old_copy, new_key}) {
+    auto check = apt_check("stable", "epc-agent", "1.0", key, {"--auth-conf", auth, "--sqv"});
+    EXPECT_EQ(check.exit_code, 0) << key << "\n" << check.output;
+  }
+  // After the overlap (none left here), only the new key signs: old-key clients must refuse.
+  ASSERT_EQ(admin_->post("/api/v1/tenants/acme/signing-keys", R"({"overlap_days":0})").status, 201);
+  publish("stable");
+  auto stale = apt_check("stable", "epc-agent", "1.0", old_copy, {"--auth-conf", auth});
+  EXPECT_NE(stale.exit_code, 0) << stale.output;
+  EXPECT_EQ(apt_check("stable", "epc-agent", "1.0", keyring(), {"--auth-conf", auth}).exit_code, 0);
 }
 
 TEST_P(RepositoriesTest, PublishingWithoutAKeySaysWhatToDo) {
