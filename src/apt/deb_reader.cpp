@@ -2,8 +2,12 @@
 
 #include <archive.h>
 #include <archive_entry.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -263,14 +267,62 @@ Archive new_ar_reader() {
   return a;
 }
 
+// The file as libarchive reads it, block by block, with every block also fed to the digests:
+// validation and hashing are one pass over the upload.
+struct HashingSource {
+  int fd = -1;
+  DigestStream* digests = nullptr;
+  std::array<char, 1 << 16> buffer{};
+  bool failed = false;
+
+  // Reads what libarchive left (it stops after the members it needs), for complete digests.
+  bool drain() {
+    for (;;) {
+      const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+      if (n < 0)
+        return false;
+      if (n == 0)
+        return true;
+      digests->update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+    }
+  }
+};
+
+la_ssize_t read_hashing(archive* /*a*/, void* data, const void** out) {
+  auto* src = static_cast<HashingSource*>(data);
+  const ssize_t n = ::read(src->fd, src->buffer.data(), src->buffer.size());
+  if (n < 0) {
+    src->failed = true;
+    return -1;
+  }
+  if (n > 0 && src->digests != nullptr)
+    src->digests->update(std::string_view(src->buffer.data(), static_cast<std::size_t>(n)));
+  *out = src->buffer.data();
+  return n;
+}
+
 }  // namespace
 
-Result<DebInfo> read_deb_file(const std::string& path, const DebLimits& limits) {
+Result<DebInfo> read_deb_file(const std::string& path, const DebLimits& limits,
+                              DigestStream* digests) {
+  HashingSource src;
+  src.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (src.fd < 0)
+    return fail(ErrorCode::kInternal, "cannot open the upload: " + std::string(strerror(errno)));
+  src.digests = digests;
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{src.fd};
   Archive ar = new_ar_reader();
-  if (archive_read_open_filename(ar.get(), path.c_str(), 1 << 16) != ARCHIVE_OK) {
+  if (archive_read_open(ar.get(), &src, nullptr, read_hashing, nullptr) != ARCHIVE_OK)
     return fail(invalid(archive_message(ar.get())));
-  }
-  return read_deb(ar.get(), limits);
+  auto info = read_deb(ar.get(), limits);
+  if (src.failed)
+    return fail(ErrorCode::kInternal, "cannot read the upload: " + std::string(strerror(errno)));
+  if (info && digests != nullptr && !src.drain())
+    return fail(ErrorCode::kInternal, "cannot read the upload: " + std::string(strerror(errno)));
+  return info;
 }
 
 Result<DebInfo> read_deb_memory(std::string_view bytes, const DebLimits& limits) {

@@ -195,7 +195,8 @@ Result<UploadResult> RepositoryService::upload(const std::string& tenant_id,
     return fail(ErrorCode::kInvalidArgument,
                 "component '" + component + "' is not one of this repository's components");
   }
-  auto info = read_deb_file(uploaded_file);
+  DigestStream digest_stream;
+  auto info = read_deb_file(uploaded_file, {}, &digest_stream);
   if (!info)
     return fail(info.error());
   const auto& control = info->control;
@@ -203,9 +204,7 @@ Result<UploadResult> RepositoryService::upload(const std::string& tenant_id,
     return fail(ErrorCode::kInvalidArgument, "architecture " + control.architecture +
                                                  " is not one of this repository's architectures");
   }
-  auto digests = digest_file(uploaded_file);
-  if (!digests)
-    return fail(digests.error());
+  const auto digests = digest_stream.finish();
   store::AptPackage p;
   p.tenant_id = tenant_id;
   p.repo = repo_name;
@@ -214,11 +213,11 @@ Result<UploadResult> RepositoryService::upload(const std::string& tenant_id,
   p.version = control.version_text;
   p.architecture = control.architecture;
   p.filename = pool_path(component, control);
-  p.size = digests->size;
-  p.md5 = digests->md5;
-  p.sha1 = digests->sha1;
-  p.sha256 = digests->sha256;
-  p.sha512 = digests->sha512;
+  p.size = digests.size;
+  p.md5 = digests.md5;
+  p.sha1 = digests.sha1;
+  p.sha256 = digests.sha256;
+  p.sha512 = digests.sha512;
   p.control = control.paragraph.to_text();
   p.uploaded_by = actor.name;
   p.uploaded_at = now_ms();

@@ -65,6 +65,21 @@ TEST_F(DebReaderTest, DigestsMatchTheCoreutils) {
   EXPECT_EQ(d->size, static_cast<std::uint64_t>(st.st_size));
 }
 
+TEST_F(DebReaderTest, DigestsTakenWhileReadingCoverTheWholeFile) {
+  for (const std::string c : {"xz", "gzip", "none"}) {
+    const auto path = build(kControl, c, "d-" + c);
+    DigestStream stream;
+    ASSERT_TRUE(read_deb_file(path, {}, &stream));
+    const auto during = stream.finish();
+    const auto separate = digest_file(path);
+    ASSERT_TRUE(separate);
+    EXPECT_EQ(during.size, separate->size) << c;
+    EXPECT_EQ(during.sha256, separate->sha256) << c;
+    EXPECT_EQ(during.sha512, separate->sha512) << c;
+    EXPECT_EQ(during.md5, separate->md5) << c;
+  }
+}
+
 TEST_F(DebReaderTest, RefusesThingsThatAreNotDebianPackages) {
   const auto good = build(kControl);
   const auto bytes = testing::read_file(good);

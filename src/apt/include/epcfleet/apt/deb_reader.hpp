@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "epcfleet/apt/control.hpp"
+#include "epcfleet/apt/digests.hpp"
 #include "epcfleet/core/error.hpp"
 
 namespace epcfleet::apt {
@@ -24,8 +25,10 @@ struct DebInfo {
   std::string data_compression;
 };
 
-// From a file on disk, or from bytes in memory (the fuzz target, tests).
-Result<DebInfo> read_deb_file(const std::string& path, const DebLimits& limits = {});
+// From a file on disk, or from bytes in memory (the fuzz target, tests). With `digests`, every
+// byte of the file goes through it in the same pass (call finish() after a success).
+Result<DebInfo> read_deb_file(const std::string& path, const DebLimits& limits = {},
+                              DigestStream* digests = nullptr);
 Result<DebInfo> read_deb_memory(std::string_view bytes, const DebLimits& limits = {});
 
 }  // namespace epcfleet::apt
