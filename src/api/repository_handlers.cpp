@@ -1,7 +1,10 @@
 // APT repositories: create/list/delete, upload packages, list packages, publish.
+#include <cstdio>
+
 #include "apt_json.hpp"
 #include "epcfleet/apt/repository_service.hpp"
 #include "epcfleet/core/time.hpp"
+#include "epcfleet/http/multipart.hpp"
 #include "json_io.hpp"
 #include "routes.hpp"
 
@@ -208,13 +211,15 @@ void register_repository_routes(http::Router& router, const Services& s) {
     return http::Response::no_content();
   });
 
-  http::RouteSpec upload{Method::kPost,
-                         "/api/v1/tenants/{t}/repos/{r}/packages",
-                         "Upload a .deb (the raw file as the body; ?component=main).",
-                         "repositories",
-                         Access::kTenant,
-                         Role::kOperator,
-                         "package.upload"};
+  http::RouteSpec upload{
+      Method::kPost,
+      "/api/v1/tenants/{t}/repos/{r}/packages",
+      "Upload a .deb: the raw file as the body, or a multipart/form-data body whose file part is "
+      "the .deb (?component=main).",
+      "repositories",
+      Access::kTenant,
+      Role::kOperator,
+      "package.upload"};
   upload.upload = true;
   upload.max_body_bytes = kMaxUploadBytes;
   upload.success_status = 201;
@@ -226,8 +231,26 @@ void register_repository_routes(http::Router& router, const Services& s) {
           ctx, Error{ErrorCode::kInvalidArgument, "send the .deb file as the request body"});
     }
     const auto component = ctx.request.query("component").value_or("main");
-    auto result =
-        repos->upload(ctx.tenant(), ctx.param("r"), component, *ctx.request.body_file, ctx.actor);
+    // A multipart/form-data body (a browser form, curl -F) carries the .deb as its file part.
+    auto boundary = http::multipart_boundary(ctx.request.header("content-type").value_or(""));
+    if (!boundary)
+      return reply_error(ctx, boundary.error());
+    std::string file = *ctx.request.body_file;
+    if (*boundary) {
+      auto part = http::extract_multipart_file(file, **boundary);
+      if (!part)
+        return reply_error(ctx, part.error());
+      file = *part;
+    }
+    struct RemovePart {
+      const std::string& path;
+      bool owned;
+      ~RemovePart() {
+        if (owned)
+          std::remove(path.c_str());
+      }
+    } remove_part{file, file != *ctx.request.body_file};
+    auto result = repos->upload(ctx.tenant(), ctx.param("r"), component, file, ctx.actor);
     if (!result)
       return reply_error(ctx, result.error());
     return reply(result->created ? 201 : 200, package_json(result->package));

@@ -140,7 +140,17 @@ TEST_P(RepositoriesTest, UploadPublishServeAndAptInstallsFromIt) {
   EXPECT_EQ(admin_->post_file("/api/v1/tenants/acme/repos/stable/packages?component=contrib", agent)
                 .status,
             400);
-  upload("stable", build_deb("epc-tools", "2.0", "all"));
+  // A browser form or curl -F sends multipart/form-data: the file part is the package.
+  auto form = run_command({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H",
+                           "Authorization: Bearer " + admin_->bearer(), "-F", "note=x", "-F",
+                           "file=@" + build_deb("epc-tools", "2.0", "all"),
+                           server_->url() + "/api/v1/tenants/acme/repos/stable/packages"});
+  EXPECT_EQ(form.output, "201");
+  auto broken = run_command({"curl", "-s", "-H", "Authorization: Bearer " + admin_->bearer(), "-H",
+                             "Content-Type: multipart/form-data; boundary=XyZ", "--data-binary",
+                             "--XyZ\r\nno end",
+                             server_->url() + "/api/v1/tenants/acme/repos/stable/packages"});
+  EXPECT_NE(broken.output.find("malformed multipart"), std::string::npos) << broken.output;
   EXPECT_EQ(uploads_left(), "") << "no upload is left behind, accepted or refused";
 
   auto listed = parse(admin_->get("/api/v1/tenants/acme/repos/stable/packages"));
