@@ -265,6 +265,20 @@ if (!skip) describe('repository pages', () => {
       assert.ok(password.length >= 8, 'no password shown');
       const dialog = page.getByRole('dialog', { name: 'Credential for epc-17' });
       assert.ok((await dialog.getByTestId('snippet-auth').innerText()).includes(password), 'auth.conf lacks the password');
+      const sources = await call(base, 'GET', `/api/v1/tenants/acme/repos/testing/sources?format=json`, { token });
+      if (String(sources.json?.keyring_url ?? '').startsWith('/apt/')) {
+        // The one-line format's keyring comes with the same credential apt uses (HTTP Basic).
+        const username = await page.getByTestId('cred-username').inputValue();
+        const keyCommand = await dialog.getByTestId('snippet-list-key').textContent();
+        assert.ok(keyCommand.includes(`-u '${username}:${password}'`), `the keyring download lacks the credential:\n${keyCommand}`);
+        assert.ok(keyCommand.includes(`${base}/apt/acme/testing/archive-keyring.gpg`), `not the repository keyring:\n${keyCommand}`);
+        assert.ok(!keyCommand.includes('API_TOKEN'), 'the keyring download still asks for an API token');
+        const keyring = await page.request.get(`${base}${sources.json.keyring_url}`, {
+          headers: { Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` },
+        });
+        assert.equal(keyring.status(), 200);
+        assert.ok((await keyring.body()).length > 32, 'the repository keyring is empty');
+      }
       await shot('credential');
       await page.getByRole('button', { name: 'I have copied it' }).click();
       await page.getByTestId('credentials-table').getByText('epc-17').waitFor();

@@ -173,9 +173,12 @@ export interface CreatedRepoCredential {
 export interface RepoSources {
   deb822: string;
   list: string;
-  /** "machine host/apt/t/r login <USERNAME> password <PASSWORD>" */
+  /** "machine host/apt/t/r login <USERNAME> password <PASSWORD>" (over plain http: "machine http://host/apt/t/r …") */
   auth_conf: string;
-  /** Server-relative URL of the binary keyring (needs a tenant role: an API token, not a repo credential). */
+  /**
+   * Server-relative URL of the binary keyring: "/apt/t/r/archive-keyring.gpg", which takes the
+   * repository credential (HTTP Basic). Older servers gave the tenant API route (an API token).
+   */
   keyring_url: string;
   keyring_path: string;
   /** Where the files go on the EPC (older servers leave these out). */

@@ -3,27 +3,37 @@ import type { RepoSources } from '../types';
 import {
   absoluteUrl,
   buildConnectSnippets,
+  buildKeyCommand,
   clientFileBase,
   embedsKey,
   fillAuthConf,
+  keyringTakesCredential,
   normalizeDeb822,
   shellQuote,
 } from './connect';
 
 const KEY = ' -----BEGIN PGP PUBLIC KEY BLOCK-----\n .\n mDMEZ…\n -----END PGP PUBLIC KEY BLOCK-----';
 
-/** What epcfleetd answers: the key inside the stanza, and the paths. */
+/** What epcfleetd answers: the key inside the stanza (no CR, blank lines folded as " ."), and the paths. */
 const sources: RepoSources = {
   deb822: `Types: deb\nURIs: https://fleet.example:8443/apt/acme/stable\nSuites: stable\nComponents: main\nArchitectures: amd64 arm64\nSigned-By:\n${KEY}\n`,
   list: 'deb [arch=amd64,arm64 signed-by=/etc/apt/keyrings/epcfleet-acme.gpg] https://fleet.example:8443/apt/acme/stable stable main\n',
-  auth_conf: 'machine https://fleet.example:8443/apt/acme/stable login <USERNAME> password <PASSWORD>',
-  keyring_url: '/api/v1/tenants/acme/signing-keys/current.gpg',
+  auth_conf: 'machine fleet.example:8443/apt/acme/stable login <USERNAME> password <PASSWORD>',
+  keyring_url: '/apt/acme/stable/archive-keyring.gpg',
   keyring_path: '/etc/apt/keyrings/epcfleet-acme.gpg',
   sources_path: '/etc/apt/sources.list.d/epcfleet-acme-stable.sources',
   auth_conf_path: '/etc/apt/auth.conf.d/epcfleet-acme-stable.conf',
 };
 
-/** An older answer: Signed-By names a keyring file, no paths. */
+/** Over plain http the server keeps the scheme in the auth.conf machine. */
+const httpSources: RepoSources = {
+  ...sources,
+  deb822: sources.deb822.replace('https://fleet.example:8443', 'http://fleet.example:8080'),
+  list: sources.list.replace('https://fleet.example:8443', 'http://fleet.example:8080'),
+  auth_conf: 'machine http://fleet.example:8080/apt/acme/stable login <USERNAME> password <PASSWORD>',
+};
+
+/** An older answer: Signed-By names a keyring file, the keyring on the tenant API route, no paths. */
 const fileKeySources: RepoSources = {
   deb822: 'Types: deb\nURIs: https://h/apt/acme/stable\nSuites: stable\nComponents: main\nSigned-By: /etc/apt/keyrings/epcfleet-acme.gpg\n',
   list: 'deb …',
@@ -49,9 +59,14 @@ describe('absoluteUrl', () => {
 describe('fillAuthConf', () => {
   it('replaces every placeholder', () => {
     expect(fillAuthConf(sources.auth_conf, { username: 'epc-17', password: 'p$w' })).toBe(
-      'machine https://fleet.example:8443/apt/acme/stable login epc-17 password p$w',
+      'machine fleet.example:8443/apt/acme/stable login epc-17 password p$w',
     );
     expect(fillAuthConf(sources.auth_conf, null)).toBe(sources.auth_conf);
+  });
+  it('keeps the scheme of a plain-http machine line', () => {
+    expect(fillAuthConf(httpSources.auth_conf, { username: 'u', password: 'p' })).toBe(
+      'machine http://fleet.example:8080/apt/acme/stable login u password p',
+    );
   });
 });
 
@@ -77,6 +92,20 @@ describe('normalizeDeb822', () => {
   });
 });
 
+describe('keyringTakesCredential / buildKeyCommand', () => {
+  it('tells the repository keyring from the tenant API route', () => {
+    expect(keyringTakesCredential('/apt/acme/stable/archive-keyring.gpg')).toBe(true);
+    expect(keyringTakesCredential('https://h:8443/apt/acme/stable/archive-keyring.asc')).toBe(true);
+    expect(keyringTakesCredential('/api/v1/tenants/acme/signing-keys/current.gpg')).toBe(false);
+    expect(keyringTakesCredential('/apt/acme/stable/pool/x.deb')).toBe(false);
+  });
+  it('builds the download with placeholders or the given credential', () => {
+    const url = 'https://h/apt/a/r/archive-keyring.gpg';
+    expect(buildKeyCommand(url, '/k.gpg', null).keyCommand).toContain("-u '<USERNAME>:<PASSWORD>' -o '/k.gpg' 'https://h/apt/a/r/archive-keyring.gpg'");
+    expect(buildKeyCommand(url, '/k.gpg', { username: 'a', password: 'b' }).keyCommand).toContain("-u 'a:b'");
+  });
+});
+
 describe('buildConnectSnippets', () => {
   it('uses the server paths and placeholders without credentials', () => {
     const s = buildConnectSnippets('acme', 'stable', sources, 'https://fleet.example:8443');
@@ -88,11 +117,34 @@ describe('buildConnectSnippets', () => {
     expect(s.listLine.endsWith('\n')).toBe(false);
     expect(s.listPath).toBe('/etc/apt/sources.list.d/epcfleet-acme-stable.list');
   });
-  it('downloads the keyring with an API token (the route wants a tenant credential)', () => {
+  it('downloads the keyring beside the repository with the repository credential placeholders', () => {
     const s = buildConnectSnippets('acme', 'stable', sources, 'https://fleet.example:8443');
-    expect(s.keyringUrl).toBe('https://fleet.example:8443/api/v1/tenants/acme/signing-keys/current.gpg');
+    expect(s.keyringUrl).toBe('https://fleet.example:8443/apt/acme/stable/archive-keyring.gpg');
+    expect(s.keyringAuth).toBe('credential');
+    expect(s.keyCommand).toBe(
+      'sudo install -d -m 0755 /etc/apt/keyrings\n' +
+        "sudo curl -fsS -u '<USERNAME>:<PASSWORD>' -o '/etc/apt/keyrings/epcfleet-acme.gpg' 'https://fleet.example:8443/apt/acme/stable/archive-keyring.gpg'",
+    );
+    expect(s.keyCommand).not.toContain('API_TOKEN');
+    expect(s.keyCommand).not.toContain('Authorization');
+  });
+  it('fills a fresh credential into the keyring download, quoted for the shell', () => {
+    const s = buildConnectSnippets('acme', 'stable', httpSources, 'http://fleet.example:8080', {
+      username: 'epc-17',
+      password: "p'w$x",
+      auth_conf: 'machine http://fleet.example:8080/apt/acme/stable login epc-17 password x',
+    });
+    expect(s.keyCommand).toContain(`-u 'epc-17:p'\\''w$x'`);
+    expect(s.keyCommand).toContain("'http://fleet.example:8080/apt/acme/stable/archive-keyring.gpg'");
+    expect(s.keyCommand).not.toContain('<USERNAME>');
+    expect(s.authConf).toBe('machine http://fleet.example:8080/apt/acme/stable login epc-17 password x');
+  });
+  it('falls back to an API token for an older server’s keyring route', () => {
+    const s = buildConnectSnippets('acme', 'stable', fileKeySources, 'https://h', { username: 'u', password: 'p' });
+    expect(s.keyringUrl).toBe('https://h/api/v1/tenants/acme/signing-keys/current.gpg');
+    expect(s.keyringAuth).toBe('token');
     expect(s.keyCommand).toContain("-H 'Authorization: Bearer <API_TOKEN>'");
-    expect(s.keyCommand).toContain("-o '/etc/apt/keyrings/epcfleet-acme.gpg'");
+    expect(s.keyCommand).not.toContain("-u 'u:p'");
   });
   it('fills in a fresh credential, preferring the server-made auth.conf line', () => {
     const cred = { username: 'u1', password: "pa'ss", auth_conf: 'machine h/apt/acme/stable login u1 password x\n' };
@@ -114,6 +166,11 @@ describe('buildConnectSnippets', () => {
     const s = buildConnectSnippets('acme', 'stable', fileKeySources, 'https://h');
     expect(s.keyEmbedded).toBe(false);
     expect(s.script.startsWith('sudo install -d -m 0755 /etc/apt/keyrings\nsudo curl')).toBe(true);
+    const beside = buildConnectSnippets('acme', 'stable', { ...fileKeySources, keyring_url: sources.keyring_url }, 'https://h', {
+      username: 'u',
+      password: 'p',
+    });
+    expect(beside.script).toContain("sudo curl -fsS -u 'u:p' -o '/etc/apt/keyrings/epcfleet-acme.gpg' 'https://h/apt/acme/stable/archive-keyring.gpg'");
     expect(s.sourcesPath).toBe('/etc/apt/sources.list.d/epcfleet-acme-stable.sources');
   });
   it('hands out clean text whatever the line ends', () => {

@@ -2,12 +2,13 @@
 // the deb822 .sources stanza (which normally carries the signing key itself in Signed-By), the
 // same as a script, and the one-line sources.list alternative with its separate keyring. The
 // server supplies the stanza, the list line, the auth.conf template and the paths; this module
-// fills in credentials and builds the shell commands.
+// fills in credentials and builds the shell commands. The keyring is served beside the
+// repository (/apt/<t>/<r>/archive-keyring.gpg) to the same credential apt uses.
 import type { RepoSources } from '../types';
 
 export const USERNAME_PLACEHOLDER = '<USERNAME>';
 export const PASSWORD_PLACEHOLDER = '<PASSWORD>';
-/** The keyring route takes a tenant credential (an API token), not a repository credential. */
+/** Older servers pointed keyring_url at the tenant API route, which wants an API token. */
 export const API_TOKEN_PLACEHOLDER = '<API_TOKEN>';
 
 export interface Credentials {
@@ -20,6 +21,11 @@ export interface ConnectSnippets {
   keyEmbedded: boolean;
   keyringPath: string;
   keyringUrl: string;
+  /**
+   * Who may download the keyring: 'credential' for /apt/<t>/<r>/archive-keyring.gpg (the
+   * repository credential, HTTP Basic, as apt uses), 'token' for an older server's API route.
+   */
+  keyringAuth: 'credential' | 'token';
   /** Downloads the binary keyring (needed for the one-line format, or an older server's stanza). */
   keyCommand: string;
   authConfPath: string;
@@ -43,6 +49,35 @@ export function absoluteUrl(pathOrUrl: string, origin: string): string {
   } catch {
     return pathOrUrl;
   }
+}
+
+/** Whether the keyring URL is served beside the repository (under /apt/), i.e. to its credentials. */
+export function keyringTakesCredential(keyringUrl: string): boolean {
+  let path = keyringUrl;
+  try {
+    path = new URL(keyringUrl, 'http://x').pathname;
+  } catch {
+    // Not a URL: judge the text as it is.
+  }
+  return /^\/apt\/[^/]+\/[^/]+\/archive-keyring\.(gpg|asc)$/.test(path);
+}
+
+/** The command that saves the binary keyring on the EPC. */
+export function buildKeyCommand(
+  keyringUrl: string,
+  keyringPath: string,
+  cred: Credentials | null,
+): { keyringAuth: 'credential' | 'token'; keyCommand: string } {
+  const keyringAuth = keyringTakesCredential(keyringUrl) ? 'credential' : 'token';
+  const auth =
+    keyringAuth === 'credential'
+      ? `-u ${shellQuote(`${cred?.username ?? USERNAME_PLACEHOLDER}:${cred?.password ?? PASSWORD_PLACEHOLDER}`)}`
+      : `-H ${shellQuote(`Authorization: Bearer ${API_TOKEN_PLACEHOLDER}`)}`;
+  const keyCommand = [
+    'sudo install -d -m 0755 /etc/apt/keyrings',
+    `sudo curl -fsS ${auth} -o ${shellQuote(keyringPath)} ${shellQuote(keyringUrl)}`,
+  ].join('\n');
+  return { keyringAuth, keyCommand };
 }
 
 /** The auth.conf template with the credentials in place of the placeholders. */
@@ -101,10 +136,7 @@ export function buildConnectSnippets(
   const base = clientFileBase(tenant, repo);
   const keyringUrl = absoluteUrl(sources.keyring_url, origin);
   const keyringPath = sources.keyring_path;
-  const keyCommand = [
-    'sudo install -d -m 0755 /etc/apt/keyrings',
-    `sudo curl -fsSL -H ${shellQuote(`Authorization: Bearer ${API_TOKEN_PLACEHOLDER}`)} -o ${shellQuote(keyringPath)} ${shellQuote(keyringUrl)}`,
-  ].join('\n');
+  const { keyringAuth, keyCommand } = buildKeyCommand(keyringUrl, keyringPath, cred);
   const authConfPath = sources.auth_conf_path || `/etc/apt/auth.conf.d/${base}.conf`;
   const authConf = (cred?.auth_conf || fillAuthConf(sources.auth_conf, cred)).replace(/\r/g, '').trimEnd();
   const sourcesPath = sources.sources_path || `/etc/apt/sources.list.d/${base}.sources`;
@@ -120,6 +152,7 @@ export function buildConnectSnippets(
     keyEmbedded,
     keyringPath,
     keyringUrl,
+    keyringAuth,
     keyCommand,
     authConfPath,
     authConf,
