@@ -4,7 +4,7 @@ namespace epcfleet::apt {
 namespace {
 
 std::size_t size_of(const CompressedPiece& p) {
-  return p.xz.bytes.size() + 128;
+  return p.gz.bytes.size() + p.xz.bytes.size() + 128;
 }
 
 }  // namespace

@@ -212,7 +212,7 @@ TEST_P(RepositoriesTest, UploadPublishServeAndAptInstallsFromIt) {
     EXPECT_EQ(std::to_string(got.body.size()), size) << path;
     ++by_hash;
   }
-  EXPECT_EQ(by_hash, 2) << "Packages and Packages.xz";
+  EXPECT_EQ(by_hash, 3) << "Packages, Packages.gz and Packages.xz";
 
   auto log = parse(admin_->get("/api/v1/tenants/acme/audit?action=package.upload"));
   EXPECT_EQ(log["items"].size(), 2u);

@@ -1,5 +1,5 @@
-// A file assembled from pieces must be an ordinary .xz file: checked with our own reader and with
-// the xz program (liblzma, which apt uses too).
+// Files assembled from pieces must be ordinary gzip/xz files: checked with our own readers and
+// with the gzip and xz programs (zlib and liblzma, which apt uses too).
 #include "epcfleet/compress/pieces.hpp"
 
 #include <gtest/gtest.h>
@@ -38,6 +38,24 @@ std::string run_tool(const std::string& tool, const std::string& file) {
 
 void write(const std::string& path, const std::string& data) {
   epcfleet::testing::write_file(path, data, 0644);
+}
+
+TEST(Pieces, GzipFromPiecesIsOneValidMember) {
+  const auto parts = sample_texts();
+  std::vector<DeflatePiece> pieces;
+  for (const auto& p : parts)
+    pieces.push_back(*deflate_piece(p));
+  std::vector<const DeflatePiece*> refs;
+  for (const auto& p : pieces)
+    refs.push_back(&p);
+  const std::string gz = gzip_from_pieces(refs);
+  EXPECT_EQ(gunzip(gz), joined(parts));
+  epcfleet::testing::TempDir dir;
+  write(dir.path() + "/x.gz", gz);
+  EXPECT_EQ(run_tool("gzip", dir.path() + "/x.gz"), joined(parts));
+  auto test = epcfleet::testing::run_command({"gzip", "-t", dir.path() + "/x.gz"});
+  EXPECT_EQ(test.exit_code, 0) << test.output;  // CRC and length in the trailer are right
+  EXPECT_EQ(gunzip(gzip_from_pieces({})), "");
 }
 
 TEST(Pieces, XzFromPiecesIsOneValidStream) {

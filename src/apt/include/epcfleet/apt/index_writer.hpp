@@ -31,12 +31,10 @@ struct IndexFile {
   std::string content;
 };
 
-// Packages and Packages.xz for one component/architecture, entries sorted by name then version
-// (newest last) so that the output is stable. apt fetches the .xz (every apt since 1.0 reads it);
-// the plain file is there for tools that want it and for apt's own existence check, which looks
-// for the uncompressed name in Release. No .gz: it would add a quarter of the plain file's size
-// for no client. The .xz is assembled from pieces (see piece_cache.hpp); with a cache, only
-// pieces whose text changed are compressed.
+// Packages, Packages.gz and (for indexes up to 1 MiB) Packages.xz for one component/architecture,
+// entries sorted by name then version (newest last) so that the output is stable. The compressed
+// files are assembled from pieces (see piece_cache.hpp); with a cache, only pieces whose text
+// changed are compressed.
 Result<std::vector<IndexFile>> packages_files(const std::string& component,
                                               const std::string& architecture,
                                               std::vector<IndexEntry> entries,

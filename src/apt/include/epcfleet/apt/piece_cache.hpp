@@ -16,7 +16,8 @@
 namespace epcfleet::apt {
 
 struct CompressedPiece {
-  compress::XzPiece xz;
+  compress::DeflatePiece gz;
+  compress::XzPiece xz;  // empty when the index was too large for xz
 };
 
 class PieceCache {
