@@ -83,6 +83,14 @@ AptPackage package_from_row(const Row& r) {
   return p;
 }
 
+std::vector<AptPackage> packages_from(const QueryResult& rows) {
+  std::vector<AptPackage> out;
+  out.reserve(rows.rows.size());
+  for (const auto& r : rows.rows)
+    out.push_back(package_from_row(r));
+  return out;
+}
+
 namespace {
 
 Status as_status(const Result<std::int64_t>& r) {
@@ -156,10 +164,7 @@ Result<std::vector<AptPackage>> AptRepositoryStore::versions(const std::string& 
                           {tenant_id, repo, name});
   if (!rows)
     return fail(rows.error());
-  std::vector<AptPackage> out;
-  for (const auto& r : rows->rows)
-    out.push_back(package_from_row(r));
-  return out;
+  return packages_from(*rows);
 }
 
 Result<bool> AptRepositoryStore::remove_package(const std::string& tenant_id,
@@ -216,10 +221,7 @@ Result<std::vector<AptPackage>> AptRepositoryStore::packages(const std::string& 
                   {tenant_id, repo});
   if (!rows)
     return fail(rows.error());
-  std::vector<AptPackage> out;
-  for (const auto& r : rows->rows)
-    out.push_back(package_from_row(r));
-  return out;
+  return packages_from(*rows);
 }
 
 }  // namespace epcfleet::store

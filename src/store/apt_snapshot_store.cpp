@@ -98,10 +98,7 @@ Result<std::vector<AptPackage>> AptSnapshotStore::packages(const std::string& te
                           {tenant_id, name});
   if (!rows)
     return fail(rows.error());
-  std::vector<AptPackage> out;
-  for (const auto& r : rows->rows)
-    out.push_back(package_from_row(r));
-  return out;
+  return packages_from(*rows);
 }
 
 }  // namespace epcfleet::store
