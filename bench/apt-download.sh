@@ -3,9 +3,10 @@
 # Basic with per-device credentials) and from nginx-light serving the same file from the same
 # directory (auth_basic too, so both check a password per request). Plain HTTP for both.
 #   1. median of BENCH_DL_RUNS (10) sequential downloads from each, and the ratio;
-#   2. 20 concurrent clients (BENCH_DL_CLIENTS) each downloading the file BENCH_DL_ROUNDS (5)
-#      times: aggregate throughput for each server, and for epcfleetd the latency of an
-#      authenticated API GET sampled meanwhile, against the same GET on an idle server.
+#   2. 20 concurrent clients (BENCH_DL_CLIENTS) each downloading the file BENCH_DL_ROUNDS (10)
+#      times: aggregate throughput for each server, and the latency of an authenticated
+#      epcfleetd API GET sampled meanwhile (during the nginx run it shows what the machine's load
+#      alone does to it), against the same GET on an idle server.
 # Skips (exit 0) when this epcfleetd has no credentials route or /apt endpoint yet (404).
 # Usage: bench/apt-download.sh [path/to/epcfleetd]
 set -euo pipefail
@@ -13,7 +14,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 bin="$(realpath "${1:-build/release/apps/epcfleetd/epcfleetd}")"
 runs="${BENCH_DL_RUNS:-10}"
 clients="${BENCH_DL_CLIENTS:-20}"
-rounds="${BENCH_DL_ROUNDS:-5}"
+rounds="${BENCH_DL_ROUNDS:-10}"
 mib="${BENCH_DL_MIB:-50}"
 cache="$(mkdir -p "${BENCH_CACHE:-build/bench-cache}" && realpath "${BENCH_CACHE:-build/bench-cache}")"
 work="$(mktemp -d)"
@@ -142,11 +143,11 @@ probe() {  # samples GET /api/v1/tenants/bench until the file $1 exists; prints 
 for _ in $(seq 1 50); do
   curl -s -o /dev/null -w '%{time_total}\n' -H "Authorization: Bearer $token" "$base/api/v1/tenants/bench"; sleep 0.02
 done | awk '{printf "%.2f\n", $1 * 1000}' >"$work/lat.idle"
-concurrent() {  # url label; prints aggregate MiB/s; for epcfleetd also collects probe latencies
+concurrent() {  # url label; prints aggregate MiB/s; API latencies sampled meanwhile go to lat.<label>
   local url="$1" label="$2" cpids=() t0 t1 i
   rm -f "$work/stop"
   local probe_pid=""
-  if [[ "$label" == epcfleetd ]]; then probe "$work/stop" >"$work/lat.load" & probe_pid=$!; fi
+  probe "$work/stop" >"$work/lat.$label" & probe_pid=$!
   t0="$(date +%s.%N)"
   for i in $(seq 1 "$clients"); do
     (for _ in $(seq 1 "$rounds"); do download "$url" >/dev/null || exit 1; done) & cpids+=($!)
@@ -155,7 +156,7 @@ concurrent() {  # url label; prints aggregate MiB/s; for epcfleetd also collects
   for p in "${cpids[@]}"; do wait "$p" || failed=1; done
   t1="$(date +%s.%N)"
   touch "$work/stop"
-  [[ -n "$probe_pid" ]] && wait "$probe_pid"
+  wait "$probe_pid"
   ((failed == 0)) || { log "a concurrent download from $label failed"; exit 1; }
   awk -v a="$t0" -v b="$t1" -v s="$size" -v k="$((clients * rounds))" 'BEGIN {printf "%.0f", s * k / 1048576 / (b - a)}'
 }
@@ -166,11 +167,11 @@ printf '| %-44s | %9s | %9s |\n' "$clients clients x $rounds downloads each" epc
 printf '|%s|%s|%s|\n' :--------------------------------------------- ----------: ----------:
 printf '| %-44s | %9s | %9s |\n' "aggregate MiB/s" "$ce" "$cn"
 echo
-echo "Authenticated GET /api/v1/tenants/bench on epcfleetd (bearer), ms:"
-printf '| %-28s | %7s | %7s | %7s | %7s |\n' "" samples p50 p95 max
-printf '|%s|%s|%s|%s|%s|\n' :----------------------------- --------: --------: --------: --------:
-for s in idle load; do
-  label="idle"; [[ "$s" == load ]] && label="during $clients downloads"
-  printf '| %-28s | %7s | %7s | %7s | %7s |\n' "$label" "$(wc -l <"$work/lat.$s")" \
+echo "Authenticated GET /api/v1/tenants/bench on epcfleetd (bearer, one every 20 ms), ms:"
+printf '| %-35s | %7s | %7s | %7s | %7s |\n' "" samples p50 p95 max
+printf '|%s|%s|%s|%s|%s|\n' :------------------------------------ --------: --------: --------: --------:
+for s in idle epcfleetd nginx; do
+  label="idle"; [[ "$s" != idle ]] && label="during the downloads from $s"
+  printf '| %-35s | %7s | %7s | %7s | %7s |\n' "$label" "$(wc -l <"$work/lat.$s")" \
     "$(median <"$work/lat.$s")" "$(pct 95 <"$work/lat.$s")" "$(pct 100 <"$work/lat.$s")"
 done

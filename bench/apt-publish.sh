@@ -2,13 +2,16 @@
 # APT publishing: epcfleetd side by side with aptly and reprepro (Debian's), on the same generated
 # packages. For each N in BENCH_APT_SIZES it measures
 #   import  getting N packages into the tool (aptly repo add, reprepro includedeb, N API uploads);
-#   (a)     a full publish of the repository holding N packages (median of BENCH_APT_REPEAT runs);
+#   (a)     a full publish of the repository holding N packages (median of BENCH_APT_REPEAT runs;
+#           epcfleetd is restarted before each, so that its cache of compressed index blocks is
+#           cold, as it is for aptly and reprepro, which keep none);
 #   (b)     the daily case: add one new package and publish again (median of BENCH_APT_REPEAT runs,
-#           a different new package each run);
+#           a different new package each run; epcfleetd keeps running, as in production);
 # with wall time, CPU seconds (user+sys) and peak RSS, and the bytes of the published indexes.
 # Every tool signs its Release files: epcfleet with its tenant's Ed25519 key (librnp, in process),
 # aptly and reprepro with a throwaway Ed25519 key in a private GNUPGHOME (gpg; the signing itself
-# runs in gpg-agent, which the figures do not include).
+# runs in gpg-agent, which the figures do not include). reprepro writes the same compressions of
+# Packages as epcfleetd did in the same run; aptly 1.5 cannot write .xz (it writes .gz and .bz2).
 #
 # Usage: bench/apt-publish.sh [path/to/epcfleetd]
 #   BENCH_APT_SIZES="2000 10000"  package counts (default)
@@ -114,7 +117,7 @@ Codename: bench
 Suite: bench
 Architectures: amd64
 Components: main
-DebIndices: Packages Release . .gz .xz
+DebIndices: Packages Release $(cat "$work/results/$n/epcfleet.debindices")
 SignWith: $fpr
 EOF
   # All N files in one includedeb (it exports once, at the end).
@@ -191,18 +194,23 @@ server_timed() {
 publish() { api POST /api/v1/tenants/bench/repos/bench/publish; }
 daily() { upload "$1" && publish; }
 
-bench_epcfleet() {
-  local n="$1" set="$2" d="$work/epcfleet" r port
-  rm -rf "$d"; mkdir -p "$d"
-  echo "bench-admin-password-1" >"$d/pw"
-  "$bin" init --data-dir "$d/data" --admin-password-file "$d/pw" >/dev/null
-  port="$(free_port)"
-  "$bin" serve --data-dir "$d/data" --listen "127.0.0.1:$port" --http >"$d/server.log" 2>&1 &
+start_server() {  # $1 data dir; sets server, base, token
+  local port; port="$(free_port)"
+  "$bin" serve --data-dir "$1" --listen "127.0.0.1:$port" --http >>"$1.log" 2>&1 &
   server=$!; pids+=("$server")
   base="http://127.0.0.1:$port"
   for _ in $(seq 1 100); do curl -s "$base/healthz" >/dev/null && break; sleep 0.1; done
   token="$(curl -s "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
            -d '{"username":"admin","password":"bench-admin-password-1"}' | python3 -c 'import json,sys;print(json.load(sys.stdin)["token"])')"
+}
+stop_server() { kill "$server"; wait "$server" 2>/dev/null || true; pids=("${pids[@]/$server}"); }
+
+bench_epcfleet() {
+  local n="$1" set="$2" d="$work/epcfleet" r
+  rm -rf "$d"; mkdir -p "$d"
+  echo "bench-admin-password-1" >"$d/pw"
+  "$bin" init --data-dir "$d/data" --admin-password-file "$d/pw" >/dev/null
+  start_server "$d/data"
   local json=(-H 'Content-Type: application/json')
   api POST /api/v1/tenants "${json[@]}" -d '{"id":"bench","name":"Bench"}' >/dev/null
   api POST /api/v1/tenants/bench/signing-keys "${json[@]}" -d '{"algorithm":"ed25519"}' >/dev/null
@@ -210,23 +218,32 @@ bench_epcfleet() {
     -d '{"name":"bench","codename":"bench","components":["main"],"architectures":["amd64"]}' >/dev/null
   record "$n" epcfleet rss_start <<<"$(awk '/^VmRSS/ {print $2}' "/proc/$server/status")"
   server_timed "$d/import" upload "$set/pool/"*.deb
-  for r in $(seq 1 "$repeat"); do server_timed "$d/a" publish; done
+  # (a) from a freshly started server each time: epcfleetd keeps compressed index blocks in
+  # memory, and a publish of an unchanged repository would only measure that cache.
+  for r in $(seq 1 "$repeat"); do
+    stop_server; start_server "$d/data"
+    server_timed "$d/a" publish
+  done
   local dists="$d/data/apt/bench/bench/dists/bench"
   record "$n" epcfleet bytes <<<"$(index_bytes "$dists")"
   record "$n" epcfleet files <<<"$(index_files "$dists")"
   keep "$n" epcfleet "$dists"
-  # For reference, what the compressors alone cost on this Packages file on this machine.
   local pk; pk="$(readlink -f "$dists")/main/binary-amd64/Packages"
+  local listed; listed="$(grep -c '^Package: ' "$pk")"
+  [[ "$listed" == "$n" ]] || log "epcfleetd's Packages lists $listed packages, expected $n"
+  # For reference, what the compressors alone cost on this Packages file on this machine.
   for c in "xz -6" "gzip -6" "bzip2 -9"; do
     /usr/bin/time -f "$c %U %S" -o "$work/time.out" $c -c "$pk" >/dev/null
     awk '{printf "%s %s %.2f s CPU; ", $1, $2, $3 + $4}' "$work/time.out"
   done | record "$n" epcfleet compressors
-  local listed; listed="$(api GET /api/v1/tenants/bench/repos/bench/packages | python3 -c 'import json,sys;print(len(json.load(sys.stdin)["items"]))')"
-  [[ "$listed" == "$n" ]] || log "epcfleet lists $listed packages, expected $n"
+  # reprepro is then told to write the same compressions as epcfleetd did.
+  local ext=". "
+  for x in gz xz bz2; do [[ -e "$pk.$x" ]] && ext+=".$x "; done
+  record "$n" epcfleet debindices <<<"$ext"
+  # (b) on the running server, which has published before: the ordinary case.
   for deb in $(ls "$set/extra/"*.deb | head -n "$repeat"); do server_timed "$d/b" daily "$deb"; done
   cp "$d/import" "$work/results/$n/epcfleet.import"; cp "$d/a" "$work/results/$n/epcfleet.a"; cp "$d/b" "$work/results/$n/epcfleet.b"
-  kill "$server"; wait "$server" 2>/dev/null || true
-  pids=("${pids[@]/$server}")
+  stop_server
   rm -rf "$d"
 }
 
@@ -237,9 +254,9 @@ for n in $sizes; do
   log "N=$n: packages in $set"
   python3 "$here/make-debs.py" set "$set" "$n" "$repeat"
   mkdir -p "$work/results/$n"
+  log "N=$n: epcfleet"; bench_epcfleet "$n" "$set"
   log "N=$n: aptly";    bench_aptly "$n" "$set"
   log "N=$n: reprepro"; bench_reprepro "$n" "$set"
-  log "N=$n: epcfleet"; bench_epcfleet "$n" "$set"
 done
 
 # --- report ------------------------------------------------------------------------------------
@@ -293,5 +310,7 @@ drop from the second run on: it also links the pool into public/), reprepro expo
 publish. epcfleet wall time is what the client saw; its CPU is the server process's utime+stime
 delta and its RSS is the whole server process's VmHWM, reset before each step (peers: GNU time of
 the command, gpg-agent not included). aptly writes Packages, .gz and .bz2 (no .xz) and is run with
--skip-contents; reprepro is set to Packages, .gz and .xz like epcfleet.
+-skip-contents; reprepro is told to write the compressions epcfleetd wrote. epcfleetd's (a) runs
+each start from a freshly started server (no cached index blocks); its (b) runs follow on the
+running server.
 EOF
