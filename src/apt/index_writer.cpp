@@ -103,13 +103,13 @@ struct Piece {
   std::shared_ptr<const CompressedPiece> compressed;
 };
 
-std::vector<Piece> split_into_pieces(const std::vector<IndexEntry>& sorted) {
+std::vector<Piece> split_into_pieces(const std::vector<IndexItem>& sorted) {
   std::vector<Piece> pieces(1);
   for (std::size_t i = 0; i < sorted.size(); ++i) {
-    pieces.back().text += packages_paragraph(sorted[i]);
+    pieces.back().text += *sorted[i].paragraph;
     pieces.back().text += '\n';
-    const auto& name = sorted[i].control.package;
-    const bool last_of_name = i + 1 == sorted.size() || sorted[i + 1].control.package != name;
+    const auto& name = sorted[i].name;
+    const bool last_of_name = i + 1 == sorted.size() || sorted[i + 1].name != name;
     if (last_of_name && i + 1 < sorted.size() &&
         (fnv1a(name) % kNamesPerPiece == 0 || pieces.back().text.size() > kMaxPieceBytes)) {
       pieces.emplace_back();
@@ -164,17 +164,33 @@ bool compress_missing(std::vector<Piece>& pieces, bool with_xz, PieceCache* cach
 
 }  // namespace
 
+IndexItem index_item(const IndexEntry& entry) {
+  return IndexItem{entry.control.package, entry.control.version, entry.control.version_text,
+                   std::make_shared<const std::string>(packages_paragraph(entry))};
+}
+
 Result<std::vector<IndexFile>> packages_files(const std::string& component,
                                               const std::string& architecture,
-                                              std::vector<IndexEntry> entries, PieceCache* cache) {
-  std::sort(entries.begin(), entries.end(), [](const IndexEntry& a, const IndexEntry& b) {
-    if (a.control.package != b.control.package)
-      return a.control.package < b.control.package;
-    if (const int c = compare_versions(a.control.version, b.control.version); c != 0)
+                                              const std::vector<IndexEntry>& entries,
+                                              PieceCache* cache) {
+  std::vector<IndexItem> items;
+  items.reserve(entries.size());
+  for (const auto& e : entries)
+    items.push_back(index_item(e));
+  return packages_files(component, architecture, std::move(items), cache);
+}
+
+Result<std::vector<IndexFile>> packages_files(const std::string& component,
+                                              const std::string& architecture,
+                                              std::vector<IndexItem> items, PieceCache* cache) {
+  std::sort(items.begin(), items.end(), [](const IndexItem& a, const IndexItem& b) {
+    if (a.name != b.name)
+      return a.name < b.name;
+    if (const int c = compare_versions(a.version, b.version); c != 0)
       return c < 0;
-    return a.control.version_text < b.control.version_text;  // "1.0" and "1.00": a fixed order
+    return a.version_text < b.version_text;  // "1.0" and "1.00": a fixed order
   });
-  auto pieces = split_into_pieces(entries);
+  auto pieces = split_into_pieces(items);
   const std::string dir = component + "/binary-" + architecture + "/";
   std::size_t text_bytes = 0;
   for (const auto& p : pieces)
@@ -221,7 +237,21 @@ std::string release_date(TimestampMs t) {
   return buf;
 }
 
-std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files) {
+std::vector<Digests> digests_of(const std::vector<IndexFile>& files) {
+  std::vector<Digests> out(files.size());
+  // One thread a file: the plain Packages is megabytes, and four digests of it take a while.
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < files.size(); ++i)
+    threads.emplace_back([&, i] { out[i] = digest_of(files[i].content); });
+  if (!files.empty())
+    out[0] = digest_of(files[0].content);
+  for (auto& t : threads)
+    t.join();
+  return out;
+}
+
+std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files,
+                         const std::vector<Digests>& file_digests) {
   ControlParagraph p;
   p.set("Origin", info.origin);
   if (!info.label.empty())
@@ -238,8 +268,8 @@ std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& 
     p.set("Description", info.description);
   p.set("Acquire-By-Hash", "yes");
   std::vector<std::pair<std::string, Digests>> digests;
-  for (const auto& f : files)
-    digests.emplace_back(f.path, digest_of(f.content));
+  for (std::size_t i = 0; i < files.size(); ++i)
+    digests.emplace_back(files[i].path, file_digests.at(i));
   std::sort(digests.begin(), digests.end(),
             [](const auto& a, const auto& b) { return a.first < b.first; });
   auto section = [&](auto member) {

@@ -30,6 +30,20 @@ void PieceCache::put(const std::string& key, std::shared_ptr<const CompressedPie
   }
 }
 
+std::shared_ptr<const std::string> PieceCache::find_paragraph(const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  const auto it = paragraphs_.find(key);
+  return it == paragraphs_.end() ? nullptr : it->second;
+}
+
+void PieceCache::put_paragraph(const std::string& key,
+                               std::shared_ptr<const std::string> paragraph) {
+  std::lock_guard lock(mutex_);
+  if (paragraphs_.size() >= kMaxParagraphs)
+    paragraphs_.clear();  // rare (a huge tenant); starting over is simpler than an LRU here
+  paragraphs_.emplace(key, std::move(paragraph));
+}
+
 std::size_t PieceCache::bytes() const {
   std::lock_guard lock(mutex_);
   return bytes_;

@@ -1,9 +1,12 @@
 #include "epcfleet/apt/pool_gc.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <vector>
 
 namespace epcfleet::apt {
@@ -29,7 +32,8 @@ Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
                                           const std::set<std::string>& referenced,
                                           TimestampMs not_after) {
   PoolGcResult result;
-  const auto in_generations = filenames_in_generations(repo_root);
+  // Read the generations' indexes only if some file is not a row's: usually none is.
+  std::optional<std::set<std::string>> in_generations;
   const fs::path root(repo_root);
   const fs::path pool = root / "pool";
   std::error_code ec;
@@ -40,15 +44,23 @@ Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
       continue;
     }
     const std::string rel = it->path().lexically_relative(root).generic_string();
-    if (referenced.count(rel) != 0 || in_generations.count(rel) != 0)
+    if (referenced.count(rel) != 0)
       continue;
+    if (!in_generations)
+      in_generations = filenames_in_generations(repo_root);
+    if (in_generations->count(rel) != 0) {
+      ++result.files_held;
+      continue;
+    }
     struct stat st {};
     if (::lstat(it->path().c_str(), &st) != 0)
       continue;
     const TimestampMs changed =
         static_cast<TimestampMs>(st.st_ctim.tv_sec) * 1000 + st.st_ctim.tv_nsec / 1'000'000;
-    if (changed > not_after)
+    if (changed > not_after) {
+      ++result.files_held;
       continue;
+    }
     std::error_code rm;
     if (fs::remove(it->path(), rm)) {
       ++result.files_removed;
@@ -63,6 +75,33 @@ Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
     fs::remove(*it, rm);
   }
   return result;
+}
+
+void mark_pool_garbage(const std::string& repo_root) {
+  const int fd =
+      ::open((repo_root + "/" + kGcMarker).c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd >= 0)
+    ::close(fd);
+}
+
+bool pool_garbage_marked(const std::string& repo_root) {
+  return ::access((repo_root + "/" + kGcMarker).c_str(), F_OK) == 0;
+}
+
+Result<std::optional<PoolGcResult>> collect_marked_pool_garbage(
+    const std::string& repo_root, const std::set<std::string>& referenced, TimestampMs not_after) {
+  const std::string marker = repo_root + "/" + kGcMarker;
+  const std::string running = marker + ".running";
+  // Renamed, not removed: a removal marked while this runs makes a new marker for the next run.
+  if (::rename(marker.c_str(), running.c_str()) != 0)
+    return std::optional<PoolGcResult>{};
+  auto result = collect_pool_garbage(repo_root, referenced, not_after);
+  if (!result || result->files_held > 0)
+    mark_pool_garbage(repo_root);  // still work to do once the generations holding files go
+  ::unlink(running.c_str());
+  if (!result)
+    return fail(result.error());
+  return std::optional<PoolGcResult>(*result);
 }
 
 }  // namespace epcfleet::apt

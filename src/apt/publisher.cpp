@@ -162,13 +162,13 @@ Result<PublishResult> publish_suite(const PublishRequest& req) {
   };
 
   std::string manifest;
-  for (const auto& f : req.files) {
+  const auto digests = digests_of(req.files);
+  for (std::size_t i = 0; i < req.files.size(); ++i) {
+    const auto& f = req.files[i];
     if (auto s = write_file_synced(gen / f.path, f.content); !s)
       return abandon(s.error());
     // by-hash copies beside each index, under the digests apt looks them up by.
-    DigestStream ds;
-    ds.update(f.content);
-    const auto d = ds.finish();
+    const auto& d = digests[i];
     const fs::path rel_dir = fs::path(f.path).parent_path() / "by-hash";
     for (const auto& [algo, hash] :
          {std::pair{"SHA256", d.sha256}, std::pair{"SHA512", d.sha512}}) {
@@ -195,7 +195,7 @@ Result<PublishResult> publish_suite(const PublishRequest& req) {
     }
   }
 
-  result.release_text = release_file(req.release, req.files);
+  result.release_text = release_file(req.release, req.files, digests);
   if (auto s = write_file_synced(gen / "Release", result.release_text); !s)
     return abandon(s.error());
   // InRelease and Release.gpg carry one signature per key that signs now.

@@ -75,7 +75,8 @@ std::string package_key(const store::AptPackage& p) {
 // returns their keys. Their pool files stay until the next publish's garbage collection.
 Result<std::vector<std::string>> expire_versions(store::AptRepositoryStore& store,
                                                  const store::AptRepo& repo,
-                                                 const std::string& name) {
+                                                 const std::string& name,
+                                                 const std::string& repo_root) {
   std::vector<std::string> expired;
   if (repo.keep_versions <= 0)
     return expired;
@@ -100,6 +101,8 @@ Result<std::vector<std::string>> expire_versions(store::AptRepositoryStore& stor
       expired.push_back(package_key(versions[i]));
     }
   }
+  if (!expired.empty())
+    mark_pool_garbage(repo_root);  // before the commit: a crash after it leaves a harmless mark
   return expired;
 }
 
@@ -255,7 +258,7 @@ Result<UploadResult> RepositoryService::upload(const std::string& tenant_id,
     if (ec)
       return fail(ErrorCode::kUnavailable, "cannot move the upload into the pool: " + ec.message());
     placed = true;
-    auto expired = expire_versions(store, *repo, p.name);
+    auto expired = expire_versions(store, *repo, p.name, repo_root(tenant_id, repo_name));
     if (!expired)
       return fail(expired.error());
     auto rec = audit::append(c, actor,
@@ -318,7 +321,7 @@ Result<store::AptRepo> RepositoryService::set_keep_versions(const std::string& t
       names.insert(p.name);
     std::vector<std::string> expired;
     for (const auto& name : names) {
-      auto e = expire_versions(store, **repo, name);
+      auto e = expire_versions(store, **repo, name, repo_root(tenant_id, repo_name));
       if (!e)
         return fail(e.error());
       expired.insert(expired.end(), e->begin(), e->end());
@@ -344,6 +347,7 @@ Status RepositoryService::remove_package(const std::string& tenant_id, const std
       return fail(found.error());
     if (!*found)
       return fail(repo_not_found(repo));
+    mark_pool_garbage(repo_root(tenant_id, repo));
     auto removed = store.remove_package(tenant_id, repo, name, version, architecture);
     if (!removed)
       return fail(removed.error());
@@ -423,7 +427,7 @@ Result<std::vector<store::AptPackage>> RepositoryService::copy(
       return fail(ErrorCode::kNotFound, name + " " + version + " is not in " + from_repo);
     if (copied.empty())
       return false;
-    auto e = expire_versions(store, *target, name);
+    auto e = expire_versions(store, *target, name, repo_root(tenant_id, to_repo));
     if (!e)
       return fail(e.error());
     std::vector<std::string> keys;
@@ -448,6 +452,24 @@ Result<std::vector<store::AptPackage>> RepositoryService::copy(
   if (*done)
     audit::publish(events_, record);
   return copied;
+}
+
+Result<IndexItem> RepositoryService::cached_item(const store::AptPackage& p) {
+  // The paragraph follows from the file (its digest fixes control and size) and its pool path.
+  const std::string key = p.sha256 + " " + p.filename;
+  if (auto paragraph = pieces_.find_paragraph(key)) {
+    auto version = parse_version(p.version);
+    if (!version)
+      return fail(ErrorCode::kInternal, "stored version of " + p.name + " does not parse");
+    return IndexItem{p.name, std::move(*version), p.version, std::move(paragraph)};
+  }
+  auto control = parse_package_control(p.control);
+  if (!control)
+    return fail(ErrorCode::kInternal, "stored control of " + p.name + " does not parse");
+  auto item = index_item(
+      IndexEntry{*control, p.filename, Digests{p.size, p.md5, p.sha1, p.sha256, p.sha512}});
+  pieces_.put_paragraph(key, item.paragraph);
+  return item;
 }
 
 void RepositoryService::report(const std::string& tenant_id, const std::string& repo,
@@ -506,6 +528,7 @@ Status RepositoryService::adopt_snapshot(const store::AptRepo& repo, const std::
         }
       }
     }
+    mark_pool_garbage(repo_root(repo.tenant_id, repo.name));
     if (auto s = store.remove_all_packages(repo.tenant_id, repo.name); !s)
       return fail(s.error());
     for (auto p : *rows) {
@@ -560,17 +583,16 @@ Result<store::AptRepo> RepositoryService::publish(const std::string& tenant_id,
   for (const auto& component : repo->components) {
     for (const auto& arch : repo->architectures) {
       report(tenant_id, repo_name, {"index", built, indexes});
-      std::vector<IndexEntry> entries;
+      std::vector<IndexItem> items;
       for (const auto& p : *rows) {
         if (p.component != component || (p.architecture != arch && p.architecture != "all"))
           continue;
-        auto control = parse_package_control(p.control);
-        if (!control)
-          return fail(ErrorCode::kInternal, "stored control of " + p.name + " does not parse");
-        entries.push_back(
-            IndexEntry{*control, p.filename, Digests{p.size, p.md5, p.sha1, p.sha256, p.sha512}});
+        auto item = cached_item(p);
+        if (!item)
+          return fail(item.error());
+        items.push_back(std::move(*item));
       }
-      auto files = packages_files(component, arch, std::move(entries), &pieces_);
+      auto files = packages_files(component, arch, std::move(items), &pieces_);
       if (!files)
         return fail(files.error());
       for (auto& f : *files)
@@ -584,10 +606,13 @@ Result<store::AptRepo> RepositoryService::publish(const std::string& tenant_id,
   if (!published)
     return fail(published.error());
   report(tenant_id, repo_name, {"cleanup", built, indexes});
-  std::set<std::string> referenced;
-  for (const auto& p : *rows)
-    referenced.insert(p.filename);
-  auto gc = collect_pool_garbage(req.repo_root, referenced, started);
+  Result<std::optional<PoolGcResult>> gc = std::optional<PoolGcResult>{};
+  if (pool_garbage_marked(req.repo_root)) {
+    std::set<std::string> referenced;
+    for (const auto& p : *rows)
+      referenced.insert(p.filename);
+    gc = collect_marked_pool_garbage(req.repo_root, referenced, started);
+  }
   auto rec = db_->write([&](store::Connection& c) -> Result<store::AuditRecord> {
     if (auto s = store::AptRepositoryStore(c).mark_published(tenant_id, repo_name, req.release.date,
                                                              snapshot);
@@ -599,7 +624,8 @@ Result<store::AptRepo> RepositoryService::publish(const std::string& tenant_id,
          "{\"generation\":\"" + published->generation +
              "\",\"packages\":" + std::to_string(rows->size()) +
              ",\"snapshot\":" + (snapshot ? "\"" + *snapshot + "\"" : std::string("null")) +
-             ",\"pool_files_removed\":" + std::to_string(gc ? gc->files_removed : 0) + "}"});
+             ",\"pool_files_removed\":" + std::to_string(gc && *gc ? (*gc)->files_removed : 0) +
+             "}"});
   });
   if (!rec)
     return fail(rec.error());

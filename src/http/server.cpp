@@ -23,6 +23,7 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -361,10 +362,13 @@ asio::awaitable<bool> write_file_body(Stream& stream, int fd, std::uint64_t offs
       co_return false;
     auto position = static_cast<off_t>(offset);
     while (length > 0) {
-      const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 4u << 20));
+      const auto chunk = static_cast<std::size_t>(std::min<std::uint64_t>(length, 512u << 10));
       const ssize_t n = ::sendfile(socket.native_handle(), fd, &position, chunk);
       if (n > 0) {
         length -= static_cast<std::uint64_t>(n);
+        // A fast reader never makes the socket block: without this, one download would keep
+        // its I/O thread until the end and every other connection on it would wait.
+        co_await asio::post(co_await asio::this_coro::executor, use_awaitable);
       } else if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
         if (errno == EAGAIN && !co_await wait_writable(socket))
           co_return false;

@@ -4,6 +4,7 @@
 // and placing them on disk is the publisher's job.
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "epcfleet/apt/control.hpp"
 #include "epcfleet/apt/digests.hpp"
 #include "epcfleet/apt/piece_cache.hpp"
+#include "epcfleet/apt/version.hpp"
 #include "epcfleet/core/error.hpp"
 #include "epcfleet/core/time.hpp"
 
@@ -37,7 +39,21 @@ struct IndexFile {
 // changed are compressed.
 Result<std::vector<IndexFile>> packages_files(const std::string& component,
                                               const std::string& architecture,
-                                              std::vector<IndexEntry> entries,
+                                              const std::vector<IndexEntry>& entries,
+                                              PieceCache* cache = nullptr);
+
+// A package as it goes into an index: what orders it, and its finished paragraph (callers that
+// publish often keep paragraphs between publishes instead of rebuilding them from control text).
+struct IndexItem {
+  std::string name;
+  Version version;
+  std::string version_text;
+  std::shared_ptr<const std::string> paragraph;
+};
+IndexItem index_item(const IndexEntry& entry);
+Result<std::vector<IndexFile>> packages_files(const std::string& component,
+                                              const std::string& architecture,
+                                              std::vector<IndexItem> items,
                                               PieceCache* cache = nullptr);
 
 struct ReleaseInfo {
@@ -52,7 +68,10 @@ struct ReleaseInfo {
   std::optional<TimestampMs> valid_until;
 };
 
-std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files);
+// The digests of each file (computed in parallel), in the files' order.
+std::vector<Digests> digests_of(const std::vector<IndexFile>& files);
+std::string release_file(const ReleaseInfo& info, const std::vector<IndexFile>& files,
+                         const std::vector<Digests>& digests);
 // RFC 2822 date as apt wants it: "Fri, 27 Nov 2026 09:14:03 UTC".
 std::string release_date(TimestampMs t);
 

@@ -27,12 +27,19 @@ public:
   void put(const std::string& key, std::shared_ptr<const CompressedPiece> piece);
   std::size_t bytes() const;
 
+  // Finished Packages paragraphs, keyed by what determines them (file digest, pool path).
+  std::shared_ptr<const std::string> find_paragraph(const std::string& key) const;
+  void put_paragraph(const std::string& key, std::shared_ptr<const std::string> paragraph);
+
 private:
   mutable std::mutex mutex_;
   std::size_t max_bytes_;
   std::size_t bytes_ = 0;
   std::map<std::string, std::shared_ptr<const CompressedPiece>> pieces_;
   std::deque<std::string> order_;  // insertion order, for eviction
+  // Bounded by count: paragraphs are ~1 KB each; a repository larger than this rebuilds some.
+  static constexpr std::size_t kMaxParagraphs = 200'000;
+  std::map<std::string, std::shared_ptr<const std::string>> paragraphs_;
 };
 
 }  // namespace epcfleet::apt

@@ -4,6 +4,7 @@
 // hold hard links of their own, so removing the repository's link never takes a snapshot's file.
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -15,7 +16,20 @@ namespace epcfleet::apt {
 struct PoolGcResult {
   std::uint64_t files_removed = 0;
   std::uint64_t bytes_removed = 0;
+  std::uint64_t files_held =
+      0;  // unreferenced by rows, but a kept generation (or a race) holds them
 };
+
+// A marker in the repository root says that some pool file may have lost its last row (a delete,
+// an expiry, a snapshot replacing the set). Publishes walk the pool only while it is there, so
+// the common publish (after uploads) never pays for a walk over thousands of files.
+inline constexpr const char* kGcMarker = ".pool-gc-pending";
+void mark_pool_garbage(const std::string& repo_root);
+bool pool_garbage_marked(const std::string& repo_root);
+// Runs collect_pool_garbage if the marker is there; nullopt if it was not. The marker stays while
+// files are held by kept generations, so later publishes finish the job.
+Result<std::optional<PoolGcResult>> collect_marked_pool_garbage(
+    const std::string& repo_root, const std::set<std::string>& referenced, TimestampMs not_after);
 
 // referenced: pool/… paths of the current package rows. Files changed after not_after (linked by
 // an upload that raced this run) are left for the next run.

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "epcfleet/apt/index_writer.hpp"
 #include "epcfleet/apt/piece_cache.hpp"
 #include "epcfleet/apt/signing_key_service.hpp"
 #include "epcfleet/core/actor.hpp"
@@ -83,6 +84,7 @@ private:
                         const Actor& actor);
   void report(const std::string& tenant_id, const std::string& repo,
               const PublishProgress& progress);
+  Result<IndexItem> cached_item(const store::AptPackage& p);
 
   std::shared_ptr<store::Database> db_;
   SigningKeyService& keys_;
