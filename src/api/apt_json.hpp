@@ -9,9 +9,10 @@
 namespace epcfleet::api {
 
 json package_json(const store::AptPackage& p);
-// The packages the query asks for: ?q= (name substring), ?name=, ?version=, ?architecture=.
-json filtered_packages(const http::Request& request,
-                       const std::vector<store::AptPackage>& packages);
+// The page of packages the query asks for: ?q= (name substring), ?name=, ?version=,
+// ?architecture=, with ?cursor= and ?limit= like every list ({"items","next_cursor"}).
+Result<json> filtered_packages(const http::Request& request,
+                               const std::vector<store::AptPackage>& packages);
 
 inline constexpr const char* kPackageSchema =
     R"({"type":"object","properties":{"name":{"type":"string"},

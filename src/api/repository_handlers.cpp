@@ -1,5 +1,6 @@
 // APT repositories: create/list/delete, upload packages, list packages, publish.
 #include <cstdio>
+#include <filesystem>
 
 #include "apt_json.hpp"
 #include "epcfleet/apt/repository_service.hpp"
@@ -40,20 +41,36 @@ json package_json(const store::AptPackage& p) {
           {"uploaded_at", format_iso8601(p.uploaded_at)}};
 }
 
-json filtered_packages(const http::Request& request,
-                       const std::vector<store::AptPackage>& packages) {
+Result<json> filtered_packages(const http::Request& request,
+                               const std::vector<store::AptPackage>& packages) {
+  auto page = page_request(request);
+  if (!page)
+    return fail(page.error());
   const auto q = request.query("q").value_or("");
   const auto name = request.query("name");
   const auto version = request.query("version");
   const auto arch = request.query("architecture");
+  // Rows come ordered by name, architecture, version: this key follows that order.
+  auto key = [](const store::AptPackage& p) {
+    return p.name + '\n' + p.architecture + '\n' + p.version;
+  };
   json items = json::array();
+  std::string last_key;
+  std::optional<std::string> next;
   for (const auto& p : packages) {
     if ((!q.empty() && p.name.find(q) == std::string::npos) || (name && p.name != *name) ||
         (version && p.version != *version) || (arch && p.architecture != *arch))
       continue;
+    if (!page->after.empty() && key(p) <= page->after)
+      continue;
+    if (items.size() == page->limit) {
+      next = last_key;  // more match: the next page starts after the last one sent
+      break;
+    }
     items.push_back(package_json(p));
+    last_key = key(p);
   }
-  return items;
+  return page_body(std::move(items), next);
 }
 
 namespace {
@@ -226,7 +243,9 @@ void register_repository_routes(http::Router& router, const Services& s) {
   upload.query_params = {"component"};
   upload.response_schema = kPackageSchema;
   router.add(upload, [repos](http::Context& ctx) {
-    if (!ctx.request.body_file) {
+    std::error_code size_error;
+    if (!ctx.request.body_file ||
+        std::filesystem::file_size(*ctx.request.body_file, size_error) == 0) {
       return reply_error(
           ctx, Error{ErrorCode::kInvalidArgument, "send the .deb file as the request body"});
     }
@@ -264,12 +283,13 @@ void register_repository_routes(http::Router& router, const Services& s) {
                            Access::kTenant,
                            Role::kViewer};
   packages.response_schema = kPackageSchema;
-  packages.query_params = {"q", "name", "version", "architecture"};
+  packages.query_params = {"q", "name", "version", "architecture", "cursor", "limit"};
   router.add(packages, [repos](http::Context& ctx) {
     auto all = repos->packages(ctx.tenant(), ctx.param("r"));
     if (!all)
       return reply_error(ctx, all.error());
-    return reply(200, page_body(filtered_packages(ctx.request, *all), std::nullopt));
+    auto body = filtered_packages(ctx.request, *all);
+    return body ? reply(200, *body) : reply_error(ctx, body.error());
   });
 
   http::RouteSpec remove_package{Method::kDelete,

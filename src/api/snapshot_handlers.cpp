@@ -98,12 +98,13 @@ void register_snapshot_routes(http::Router& router, const Services& s) {
                            Access::kTenant,
                            Role::kViewer};
   packages.response_schema = kPackageSchema;
-  packages.query_params = {"q", "name", "version", "architecture"};
+  packages.query_params = {"q", "name", "version", "architecture", "cursor", "limit"};
   router.add(packages, [snapshots](http::Context& ctx) {
     auto all = snapshots->packages(ctx.tenant(), ctx.param("s"));
     if (!all)
       return reply_error(ctx, all.error());
-    return reply(200, page_body(filtered_packages(ctx.request, *all), std::nullopt));
+    auto body = filtered_packages(ctx.request, *all);
+    return body ? reply(200, *body) : reply_error(ctx, body.error());
   });
 
   http::RouteSpec remove{Method::kDelete,

@@ -547,6 +547,16 @@ Status RepositoryService::adopt_snapshot(const store::AptRepo& repo, const std::
   return ok();
 }
 
+bool RepositoryService::begin_publish(const std::string& key) {
+  std::lock_guard lock(publishing_mutex_);
+  return publishing_.insert(key).second;
+}
+
+void RepositoryService::end_publish(const std::string& key) {
+  std::lock_guard lock(publishing_mutex_);
+  publishing_.erase(key);
+}
+
 Result<store::AptRepo> RepositoryService::publish(const std::string& tenant_id,
                                                   const std::string& repo_name,
                                                   const std::optional<std::string>& snapshot,
@@ -554,6 +564,17 @@ Result<store::AptRepo> RepositoryService::publish(const std::string& tenant_id,
   auto repo = get(tenant_id, repo_name);
   if (!repo)
     return fail(repo.error());
+  const std::string key = tenant_id + "/" + repo_name;
+  if (!begin_publish(key)) {
+    return fail(ErrorCode::kConflict, "a publish of " + repo_name +
+                                          " is running; its progress is on the events stream, "
+                                          "publish again when it is done");
+  }
+  struct EndPublish {
+    RepositoryService& self;
+    const std::string& key;
+    ~EndPublish() { self.end_publish(key); }
+  } end_publish_guard{*this, key};
   auto signers = keys_.signers(tenant_id);
   if (!signers)
     return fail(signers.error());

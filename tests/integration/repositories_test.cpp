@@ -155,6 +155,20 @@ TEST_P(RepositoriesTest, UploadPublishServeAndAptInstallsFromIt) {
 
   auto listed = parse(admin_->get("/api/v1/tenants/acme/repos/stable/packages"));
   ASSERT_EQ(listed["items"].size(), 2u);
+  EXPECT_TRUE(listed["next_cursor"].is_null());
+  auto first = parse(admin_->get("/api/v1/tenants/acme/repos/stable/packages?limit=1"));
+  ASSERT_EQ(first["items"].size(), 1u);
+  ASSERT_TRUE(first["next_cursor"].is_string());
+  auto second = parse(admin_->get("/api/v1/tenants/acme/repos/stable/packages?limit=1&cursor=" +
+                                  first["next_cursor"].get<std::string>()));
+  ASSERT_EQ(second["items"].size(), 1u);
+  EXPECT_NE(second["items"][0]["name"], first["items"][0]["name"]);
+  EXPECT_TRUE(second["next_cursor"].is_null());
+  write_file(dir_.file("empty.deb"), "", 0644);
+  auto empty =
+      admin_->post_file("/api/v1/tenants/acme/repos/stable/packages", dir_.file("empty.deb"));
+  EXPECT_EQ(empty.status, 400);
+  EXPECT_NE(empty.body.find("send the .deb file as the request body"), std::string::npos);
   EXPECT_EQ(parse(admin_->get("/api/v1/tenants/acme/repos/stable/packages?q=tool"))["items"].size(),
             1u);
   EXPECT_EQ(

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -85,12 +87,18 @@ private:
   void report(const std::string& tenant_id, const std::string& repo,
               const PublishProgress& progress);
   Result<IndexItem> cached_item(const store::AptPackage& p);
+  // One publish per repository at a time; a second one is refused at once (409) instead of
+  // holding a worker thread while it waits, and instead of compressing the same index twice.
+  bool begin_publish(const std::string& key);
+  void end_publish(const std::string& key);
 
   std::shared_ptr<store::Database> db_;
   SigningKeyService& keys_;
   EventPublisher& events_;
   std::string apt_root_;
   PieceCache pieces_;
+  std::mutex publishing_mutex_;
+  std::set<std::string> publishing_;
 };
 
 }  // namespace epcfleet::apt
