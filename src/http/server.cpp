@@ -302,16 +302,23 @@ Request to_request(const bhttp::request<Body>& in, const std::string& source) {
   return r;
 }
 
-// Fills in the status and headers, then writes the whole answer (or only its header, for HEAD).
-template <typename Stream, typename Body>
-asio::awaitable<bool> send(Stream& stream, bhttp::response<Body>& res, const Response& response,
-                           bool keep_alive, unsigned version, bool head) {
+// The status line and headers of every answer.
+template <typename Body>
+void fill_head(bhttp::response<Body>& res, const Response& response, bool keep_alive,
+               unsigned version) {
   res.result(static_cast<unsigned>(response.status));
   res.version(version);
   for (const auto& [k, v] : response.headers)
     res.insert(k, v);
   res.set(bhttp::field::server, "epcfleetd");
   res.keep_alive(keep_alive);
+}
+
+// Fills in the status and headers, then writes the whole answer (or only its header, for HEAD).
+template <typename Stream, typename Body>
+asio::awaitable<bool> send(Stream& stream, bhttp::response<Body>& res, const Response& response,
+                           bool keep_alive, unsigned version, bool head) {
+  fill_head(res, response, keep_alive, version);
   res.prepare_payload();
   if (head) {
     bhttp::response_serializer<Body> sr(res);
@@ -411,12 +418,7 @@ asio::awaitable<std::optional<bool>> write_file_response(Stream& stream, const R
   const std::uint64_t length =
       std::min(response.file_length.value_or(size - offset), size - offset);
   bhttp::response<bhttp::empty_body> res;
-  res.result(static_cast<unsigned>(response.status));
-  res.version(version);
-  for (const auto& [k, v] : response.headers)
-    res.insert(k, v);
-  res.set(bhttp::field::server, "epcfleetd");
-  res.keep_alive(keep_alive);
+  fill_head(res, response, keep_alive, version);
   res.content_length(length);
   bhttp::response_serializer<bhttp::empty_body> sr(res);
   auto [ec, n] = co_await bhttp::async_write_header(stream, sr, kTuple);
