@@ -191,6 +191,8 @@ Result<std::vector<IndexFile>> packages_files(const std::string& component,
     return a.version_text < b.version_text;  // "1.0" and "1.00": a fixed order
   });
   auto pieces = split_into_pieces(items);
+  items.clear();
+  items.shrink_to_fit();
   const std::string dir = component + "/binary-" + architecture + "/";
   std::size_t text_bytes = 0;
   for (const auto& p : pieces)
@@ -202,10 +204,11 @@ Result<std::vector<IndexFile>> packages_files(const std::string& component,
   std::vector<const compress::XzPiece*> xz;
   std::string text;
   text.reserve(text_bytes);
-  for (const auto& p : pieces) {
+  for (auto& p : pieces) {
     gz.push_back(&p.compressed->gz);
     xz.push_back(&p.compressed->xz);
     text += p.text;
+    std::string().swap(p.text);  // the index text is held once, not twice
   }
   std::vector<IndexFile> files;
   files.push_back({dir + "Packages.gz", compress::gzip_from_pieces(gz)});
