@@ -499,6 +499,34 @@ TEST_P(RepositoriesTest, ClientsKnowingEitherKeyAcceptTheRepositoryDuringARotati
   EXPECT_EQ(apt_check("stable", "epc-agent", "1.0", keyring(), {"--auth-conf", auth}).exit_code, 0);
 }
 
+TEST_P(RepositoriesTest, ConcurrentPublishesOfOneRepositoryAreRefusedNotQueued) {
+  tenant_with_key();
+  create_repo("stable");
+  for (int i = 0; i < 20; ++i)
+    upload("stable", build_deb("pkg-" + std::to_string(i), "1.0", "amd64"));
+  std::vector<std::unique_ptr<Process>> publishers;
+  for (int i = 0; i < 4; ++i) {
+    publishers.push_back(std::make_unique<Process>(
+        std::vector<std::string>{"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-X",
+                                 "POST", "-H", "Authorization: Bearer " + admin_->bearer(), "-H",
+                                 "Content-Type: application/json", "--data", "{}",
+                                 server_->url() + "/api/v1/tenants/acme/repos/stable/publish"},
+        dir_.file("publish-" + std::to_string(i) + ".out")));
+  }
+  int ok = 0;
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_EQ(publishers[static_cast<std::size_t>(i)]->wait(60000), 0);
+    const auto code = read_file(dir_.file("publish-" + std::to_string(i) + ".out"));
+    EXPECT_TRUE(code == "200" || code == "409") << code;
+    ok += code == "200" ? 1 : 0;
+  }
+  EXPECT_GE(ok, 1);
+  EXPECT_EQ(
+      apt_check("stable", "pkg-3", "1.0", keyring(), {"--auth-conf", credential_file("stable")})
+          .exit_code,
+      0);
+}
+
 TEST_P(RepositoriesTest, PublishingWithoutAKeySaysWhatToDo) {
   ASSERT_EQ(admin_->post("/api/v1/tenants", R"({"id":"acme","name":"Acme"})").status, 201);
   ASSERT_EQ(admin_->post("/api/v1/tenants/acme/repos", R"({"name":"stable"})").status, 201);
