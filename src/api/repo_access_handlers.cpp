@@ -4,6 +4,7 @@
 #include "epcfleet/apt/credential_service.hpp"
 #include "epcfleet/apt/repository_service.hpp"
 #include "epcfleet/apt/signing_key_service.hpp"
+#include "epcfleet/core/strings.hpp"
 #include "epcfleet/core/time.hpp"
 #include "json_io.hpp"
 #include "routes.hpp"
@@ -58,13 +59,6 @@ std::string folded(const std::string& text) {
       line.pop_back();
     out += line.empty() ? " .\n" : " " + line + "\n";
   }
-  return out;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string out;
-  for (const auto& x : v)
-    out += (out.empty() ? "" : sep) + x;
   return out;
 }
 
@@ -154,12 +148,12 @@ void register_repo_access_routes(http::Router& router, const Services& s) {
     const std::string uri = url.scheme + "://" + url.host + url.path;
     const std::string keyring_path = "/etc/apt/keyrings/epcfleet-" + ctx.tenant() + ".gpg";
     const std::string deb822 = "Types: deb\nURIs: " + uri + "\nSuites: " + repo->suite +
-                               "\nComponents: " + join(repo->components, " ") +
-                               "\nArchitectures: " + join(repo->architectures, " ") +
-                               "\nSigned-By:\n" + folded(key->public_armored);
+                               "\nComponents: " + join(repo->components) +
+                               "\nArchitectures: " + join(repo->architectures) + "\nSigned-By:\n" +
+                               folded(key->public_armored);
     const std::string list_line = "deb [arch=" + join(repo->architectures, ",") +
                                   " signed-by=" + keyring_path + "] " + uri + " " + repo->suite +
-                                  " " + join(repo->components, " ") + "\n";
+                                  " " + join(repo->components) + "\n";
     const std::string auth = auth_conf_line(url, "<USERNAME>", "<PASSWORD>");
     const auto format = ctx.request.query("format").value_or("deb822");
     if (format == "deb822")

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "epcfleet/compress/pieces.hpp"
+#include "epcfleet/core/strings.hpp"
 #include "epcfleet/crypto/primitives.hpp"
 
 namespace epcfleet::apt {
@@ -37,13 +38,6 @@ bool is_computed_field(std::string_view name) {
       return true;
   }
   return false;
-}
-
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& i : items)
-    out += (out.empty() ? "" : " ") + i;
-  return out;
 }
 
 }  // namespace

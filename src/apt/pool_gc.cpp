@@ -11,7 +11,9 @@
 
 namespace epcfleet::apt {
 namespace fs = std::filesystem;
+namespace {
 
+// Filenames listed by the Packages indexes of every generation under dists/.generations.
 std::set<std::string> filenames_in_generations(const std::string& repo_root) {
   std::set<std::string> names;
   std::error_code ec;
@@ -76,6 +78,8 @@ Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
   }
   return result;
 }
+
+}  // namespace
 
 void mark_pool_garbage(const std::string& repo_root) {
   const int fd =

@@ -19,36 +19,25 @@
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/store/apt_repository_store.hpp"
 #include "epcfleet/store/apt_snapshot_store.hpp"
+#include "names.hpp"
 
 namespace epcfleet::apt {
 namespace fs = std::filesystem;
 namespace {
 
-bool word(std::string_view s) {
-  if (s.empty() || s.size() > 64 || s.front() == '.' || s.front() == '-')
-    return false;
-  for (char c : s) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    if (!ok)
-      return false;
-  }
-  return true;
-}
-
 Status validate(const NewRepo& r) {
   if (auto s = validate_tenant_id(r.name); !s)  // same slug rules as tenant ids
     return fail(ErrorCode::kInvalidArgument, "repository name: " + s.error().message);
-  if (!word(r.suite))
+  if (!is_name_word(r.suite))
     return fail(ErrorCode::kInvalidArgument, "suite must be 1-64 of [a-z0-9._-]");
-  if (!r.codename.empty() && !word(r.codename))
+  if (!r.codename.empty() && !is_name_word(r.codename))
     return fail(ErrorCode::kInvalidArgument, "codename must be 1-64 of [a-z0-9._-]");
   if (r.keep_versions < 0 || r.keep_versions > 1000)
     return fail(ErrorCode::kInvalidArgument, "keep_versions must be between 0 (keep all) and 1000");
   if (r.components.empty() || r.architectures.empty())
     return fail(ErrorCode::kInvalidArgument, "give at least one component and one architecture");
   for (const auto& c : r.components) {
-    if (!word(c))
+    if (!is_name_word(c))
       return fail(ErrorCode::kInvalidArgument, "invalid component '" + c + "'");
   }
   for (const auto& a : r.architectures) {

@@ -9,6 +9,7 @@
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/store/apt_repository_store.hpp"
 #include "epcfleet/store/apt_snapshot_store.hpp"
+#include "names.hpp"
 
 namespace epcfleet::apt {
 namespace fs = std::filesystem;
@@ -16,14 +17,8 @@ namespace {
 
 // Snapshot names often carry dates and versions: 2026-11-27, rc1, v1.2.3.
 Status validate_name(const std::string& name) {
-  if (name.empty() || name.size() > 64 || name.front() == '.' || name.front() == '-')
+  if (!is_name_word(name))
     return fail(ErrorCode::kInvalidArgument, "snapshot name must be 1-64 of [a-z0-9._-]");
-  for (char c : name) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
-    if (!ok)
-      return fail(ErrorCode::kInvalidArgument, "snapshot name must be 1-64 of [a-z0-9._-]");
-  }
   return ok();
 }
 

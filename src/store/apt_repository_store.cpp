@@ -2,15 +2,10 @@
 
 #include <sstream>
 
+#include "epcfleet/core/strings.hpp"
+
 namespace epcfleet::store {
 namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v)
-    out += (out.empty() ? "" : " ") + s;
-  return out;
-}
 
 std::vector<std::string> split(const std::string& s) {
   std::vector<std::string> out;
@@ -24,16 +19,24 @@ constexpr std::string_view kRepoColumns =
     "SELECT tenant_id, name, suite, codename, components, architectures, created_at, published_at, "
     "keep_versions, published_snapshot, (SELECT COUNT(*) FROM apt_packages p WHERE p.tenant_id = "
     "apt_repos.tenant_id AND p.repo = apt_repos.name) FROM apt_repos ";
-constexpr std::string_view kPackageColumns =
-    "SELECT tenant_id, repo, component, name, version, architecture, filename, size, md5, sha1, "
-    "sha256, sha512, control, uploaded_by, uploaded_at FROM apt_packages ";
-
 }  // namespace
 
 std::string_view package_columns() {
   return "component, name, version, architecture, filename, size, md5, sha1, sha256, sha512, "
          "control, uploaded_by, uploaded_at";
 }
+
+std::string insert_package_sql(std::string_view table, std::string_view owner) {
+  return "INSERT INTO " + std::string(table) + " (tenant_id, " + std::string(owner) + ", " +
+         std::string(package_columns()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+}
+
+namespace {
+
+const std::string kPackageColumns =
+    "SELECT tenant_id, repo, " + std::string(package_columns()) + " FROM apt_packages ";
+
+}  // namespace
 
 Params package_values(const AptPackage& p) {
   return {p.component,    p.name,     p.version,
@@ -159,9 +162,9 @@ Status AptRepositoryStore::set_keep_versions(const std::string& tenant_id, const
 Result<std::vector<AptPackage>> AptRepositoryStore::versions(const std::string& tenant_id,
                                                              const std::string& repo,
                                                              const std::string& name) {
-  auto rows = conn_.query(std::string(kPackageColumns) +
-                              "WHERE tenant_id = ? AND repo = ? AND name = ? ORDER BY architecture",
-                          {tenant_id, repo, name});
+  auto rows = conn_.query(
+      kPackageColumns + "WHERE tenant_id = ? AND repo = ? AND name = ? ORDER BY architecture",
+      {tenant_id, repo, name});
   if (!rows)
     return fail(rows.error());
   return packages_from(*rows);
@@ -187,22 +190,17 @@ Status AptRepositoryStore::remove_all_packages(const std::string& tenant_id,
 }
 
 Status AptRepositoryStore::insert_package(const AptPackage& p) {
-  return as_status(
-      conn_.execute("INSERT INTO apt_packages (tenant_id, repo, component, name, version, "
-                    "architecture, filename, "
-                    "size, md5, sha1, sha256, sha512, control, uploaded_by, uploaded_at) VALUES "
-                    "(?, ?, ?, ?, ?, ?, "
-                    "?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    {p.tenant_id, p.repo, p.component, p.name, p.version, p.architecture,
-                     p.filename, static_cast<std::int64_t>(p.size), p.md5, p.sha1, p.sha256,
-                     p.sha512, p.control, p.uploaded_by, p.uploaded_at}));
+  Params params{p.tenant_id, p.repo};
+  for (auto& v : package_values(p))
+    params.push_back(std::move(v));
+  return as_status(conn_.execute(insert_package_sql("apt_packages", "repo"), params));
 }
 
 Result<std::optional<AptPackage>> AptRepositoryStore::find_package(
     const std::string& tenant_id, const std::string& repo, const std::string& name,
     const std::string& version, const std::string& architecture) {
   auto row =
-      conn_.query_one(std::string(kPackageColumns) +
+      conn_.query_one(kPackageColumns +
                           "WHERE tenant_id = ? AND repo = ? AND name = ? AND version = ? AND "
                           "architecture = ?",
                       {tenant_id, repo, name, version, architecture});
@@ -215,10 +213,9 @@ Result<std::optional<AptPackage>> AptRepositoryStore::find_package(
 
 Result<std::vector<AptPackage>> AptRepositoryStore::packages(const std::string& tenant_id,
                                                              const std::string& repo) {
-  auto rows =
-      conn_.query(std::string(kPackageColumns) +
-                      "WHERE tenant_id = ? AND repo = ? ORDER BY name, architecture, version",
-                  {tenant_id, repo});
+  auto rows = conn_.query(
+      kPackageColumns + "WHERE tenant_id = ? AND repo = ? ORDER BY name, architecture, version",
+      {tenant_id, repo});
   if (!rows)
     return fail(rows.error());
   return packages_from(*rows);

@@ -24,9 +24,7 @@ Status AptSnapshotStore::insert(const AptSnapshot& s, const std::vector<AptPacka
       {s.tenant_id, s.name, s.repo, s.description, s.created_by, s.created_at});
   if (!r)
     return fail(r.error());
-  const std::string insert = "INSERT INTO apt_snapshot_packages (tenant_id, snapshot, " +
-                             std::string(package_columns()) +
-                             ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  const std::string insert = insert_package_sql("apt_snapshot_packages", "snapshot");
   for (const auto& p : packages) {
     Params params{s.tenant_id, s.name};
     for (auto& v : package_values(p))

@@ -16,8 +16,8 @@ namespace epcfleet::apt {
 struct PoolGcResult {
   std::uint64_t files_removed = 0;
   std::uint64_t bytes_removed = 0;
-  std::uint64_t files_held =
-      0;  // unreferenced by rows, but a kept generation (or a race) holds them
+  // Unreferenced by rows, but a kept generation (or a racing upload) holds them.
+  std::uint64_t files_held = 0;
 };
 
 // A marker in the repository root says that some pool file may have lost its last row (a delete,
@@ -26,18 +26,11 @@ struct PoolGcResult {
 inline constexpr const char* kGcMarker = ".pool-gc-pending";
 void mark_pool_garbage(const std::string& repo_root);
 bool pool_garbage_marked(const std::string& repo_root);
-// Runs collect_pool_garbage if the marker is there; nullopt if it was not. The marker stays while
+// Removes the pool files that neither `referenced` (the rows' pool/… paths) nor a kept
+// generation's Packages lists, if the marker is there; nullopt if it was not. Files changed after
+// not_after (linked by an upload racing this run) are left for the next run. The marker stays while
 // files are held by kept generations, so later publishes finish the job.
 Result<std::optional<PoolGcResult>> collect_marked_pool_garbage(
     const std::string& repo_root, const std::set<std::string>& referenced, TimestampMs not_after);
-
-// referenced: pool/… paths of the current package rows. Files changed after not_after (linked by
-// an upload that raced this run) are left for the next run.
-Result<PoolGcResult> collect_pool_garbage(const std::string& repo_root,
-                                          const std::set<std::string>& referenced,
-                                          TimestampMs not_after);
-
-// Filenames listed by the Packages indexes of every generation under dists/.generations.
-std::set<std::string> filenames_in_generations(const std::string& repo_root);
 
 }  // namespace epcfleet::apt

@@ -39,7 +39,9 @@ private:
 // Shared with the snapshot store, whose package rows have the same shape.
 AptPackage package_from_row(const Row& row);  // columns as in SELECT tenant_id, owner, <below>
 std::vector<AptPackage> packages_from(const QueryResult& rows);
-std::string_view package_columns();           // component … uploaded_at
-Params package_values(const AptPackage& p);   // in package_columns() order
+std::string_view package_columns();          // component … uploaded_at
+Params package_values(const AptPackage& p);  // in package_columns() order
+// INSERT INTO <table> (tenant_id, <owner>, <package_columns()>) VALUES (?, …).
+std::string insert_package_sql(std::string_view table, std::string_view owner);
 
 }  // namespace epcfleet::store
