@@ -1,0 +1,55 @@
+#pragma once
+// Every series the store has seen, with a dense id, persisted in an append-only log (series.log)
+// before any sample refers to it. Ids are never reused; blocks and the WAL refer to series by id.
+// Not thread-safe: the engine guards it.
+
+#include <deque>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "epcfleet/core/error.hpp"
+#include "epcfleet/tsdb/record_log.hpp"
+#include "epcfleet/tsdb/types.hpp"
+
+namespace epcfleet::tsdb {
+
+// tenant \0 metric \0 device \0 (name \0 value \0)*: one string per series, used as map key.
+void canonical_key(std::string& out, std::string_view tenant, std::string_view metric,
+                   std::string_view device, const Labels& labels);
+// Sorts by name; false when a name repeats.
+bool normalize(Labels& labels);
+
+class SeriesRegistry {
+public:
+  static Result<std::unique_ptr<SeriesRegistry>> open(const std::filesystem::path& file);
+
+  std::optional<SeriesId> find(std::string_view canonical) const;
+  // Persists a new series (one write) and returns its id; the existing id if known.
+  Result<SeriesId> get_or_create(const SeriesKey& key);
+
+  const SeriesKey& key(SeriesId id) const { return keys_[id]; }
+  std::size_t size() const { return keys_.size(); }
+  bool contains(SeriesId id) const { return id < keys_.size(); }
+
+  // Series of a tenant, optionally narrowed to a metric and a device (exact names).
+  std::vector<SeriesId> select(std::string_view tenant, std::string_view metric,
+                               std::string_view device) const;
+  std::vector<std::string> tenants() const;
+
+private:
+  void index(SeriesId id);
+
+  std::unique_ptr<RecordWriter> log_;
+  std::deque<SeriesKey> keys_;  // stable references
+  std::unordered_map<std::string, SeriesId> by_key_;
+  std::unordered_map<std::string, std::vector<SeriesId>> by_tenant_;
+  std::unordered_map<std::string, std::vector<SeriesId>> by_metric_;         // tenant\0metric
+  std::unordered_map<std::string, std::vector<SeriesId>> by_metric_device_;  // …\0device
+};
+
+}  // namespace epcfleet::tsdb
