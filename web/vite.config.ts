@@ -10,6 +10,8 @@ const api = process.env.EPCFLEET_API ?? 'https://127.0.0.1:8443';
 
 export default defineConfig({
   plugins: [svelte()],
+  // Component tests mount in jsdom: they need Svelte's client build, not its server one.
+  resolve: process.env.VITEST ? { conditions: ['browser'] } : undefined,
   build: {
     outDir: 'dist',
     assetsDir: 'assets',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  formatStep,
   formatTicks,
   formatValue,
   linePath,
@@ -142,5 +143,18 @@ describe('seriesNames', () => {
     expect(seriesNames([{ metric: 'cpu', device: 'epc-1', labels: { core: '0' } }])).toEqual(['epc-1 · core=0']);
     expect(seriesNames([{ metric: 'cpu', labels: {} }], 'sum(cpu)')).toEqual(['sum(cpu)']);
     expect(seriesNames([{ metric: 'cpu', labels: {} }])).toEqual(['cpu']);
+  });
+});
+
+describe('seriesNames uniqueness and formatStep', () => {
+  it('numbers series that cannot be told apart', () => {
+    expect(seriesNames([{ metric: 'a', labels: {} }, { metric: 'a', labels: {} }])).toEqual(['a', 'a #2']);
+  });
+  it('writes steps in the largest whole unit', () => {
+    expect(formatStep(15_000)).toBe('15s');
+    expect(formatStep(5 * M)).toBe('5m');
+    expect(formatStep(2 * H)).toBe('2h');
+    expect(formatStep(4 * D)).toBe('4d');
+    expect(formatStep(90_000)).toBe('90s');
   });
 });

@@ -223,13 +223,28 @@ export function seriesNames(series: readonly SeriesInfo[], fallback = ''): strin
     series.length <= 1 || series.some((s) => get(s) !== get(series[0]!));
   const showDevice = varies((s) => s.device);
   const shownKeys = sortedKeys.filter((k) => varies((s) => value(s, k)));
-  return series.map((s) => {
+  const names = series.map((s) => {
     const parts: string[] = [];
     if (showDevice && s.device) parts.push(s.device);
     const labels = shownKeys.filter((k) => value(s, k) !== undefined).map((k) => `${k}=${value(s, k)}`);
     if (labels.length) parts.push(labels.join(', '));
     return parts.join(' · ') || fallback || s.metric;
   });
+  // Series alike in every label (which the API should not send) still need names of their own.
+  const seen = new Map<string, number>();
+  return names.map((name) => {
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    return n === 1 ? name : `${name} #${n}`;
+  });
+}
+
+/** "30s", "5m", "2h", "1d": a step as the chart's footnote shows it. */
+export function formatStep(ms: number): string {
+  if (ms % DAY === 0) return `${ms / DAY}d`;
+  if (ms % HOUR === 0) return `${ms / HOUR}h`;
+  if (ms % MINUTE === 0) return `${ms / MINUTE}m`;
+  return `${ms / SECOND}s`;
 }
 
 /** Line colours, distinguishable on white and by most colour-blind readers (Okabe–Ito first). */

@@ -5,6 +5,7 @@ import {
   encodeRange,
   fromLocalInput,
   presetOf,
+  rangeLabel,
   rangeMs,
   resolveRange,
   toLocalInput,
@@ -47,5 +48,16 @@ describe('time ranges', () => {
     expect(customRangeError(now + H, now + 2 * H, now)).toMatch(/future/);
     expect(customRangeError(now - 1000, now, now)).toMatch(/one minute/);
     expect(customRangeError(now - H, now + H, now)).toBeNull();
+  });
+});
+
+describe('rangeLabel', () => {
+  it('names presets, other relative ranges and fixed spans', () => {
+    expect(rangeLabel({ kind: 'last', ms: 6 * H })).toBe('Last 6 hours');
+    expect(rangeLabel({ kind: 'last', ms: 3 * H })).toBe('Last 3 hours');
+    expect(rangeLabel({ kind: 'last', ms: 90 * 60_000 })).toBe('Last 90 minutes');
+    expect(rangeLabel({ kind: 'last', ms: 2 * 24 * H })).toBe('Last 2 days');
+    const start = new Date(2026, 10, 27, 14, 0).getTime();
+    expect(rangeLabel({ kind: 'between', start, end: start + H })).toMatch(/14:00 – .*15:00/);
   });
 });

@@ -97,3 +97,24 @@ export function decodeRange(text: string | null | undefined): TimeRange | null {
   }
   return null;
 }
+
+const spanFormat = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** "Last 6 hours", "Last 90 minutes", "Nov 27, 14:00 – Nov 27, 15:00". */
+export function rangeLabel(range: TimeRange): string {
+  const preset = presetOf(range);
+  if (preset) return preset.label;
+  if (range.kind === 'last') {
+    const minutes = Math.round(range.ms / 60_000);
+    if (minutes % (24 * 60) === 0) return `Last ${minutes / (24 * 60)} days`;
+    if (minutes % 60 === 0) return `Last ${minutes / 60} hours`;
+    return `Last ${minutes} minutes`;
+  }
+  return `${spanFormat.format(new Date(range.start))} – ${spanFormat.format(new Date(range.end))}`;
+}

@@ -1,6 +1,7 @@
 // @vitest-environment jsdom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import {
+  describeQuery,
   discoverSeries,
   labelMatchers,
   NICE_STEPS,
@@ -147,5 +148,17 @@ describe('time-series client', () => {
     fetchMock.mockReset();
     fetchMock.mockResolvedValue(ok({ items: [{ metric: 'x', labels: {} }], next_cursor: null }));
     expect((await discoverSeries('acme', {}, 3)).complete).toBe(true);
+  });
+});
+
+describe('describeQuery', () => {
+  it('writes a query the way PromQL readers expect', () => {
+    expect(describeQuery({ metric: 'cpu' })).toBe('cpu');
+    expect(describeQuery({ metric: 'cpu', fn: 'avg' })).toBe('cpu');
+    expect(describeQuery({ metric: 'ifHCInOctets', device: 'epc-1', labels: { ifName: 'eth0' }, fn: 'rate' })).toBe(
+      'rate(ifHCInOctets{device="epc-1",ifName=eth0})',
+    );
+    expect(describeQuery({ metric: 'ues', agg: 'sum', by: ['site'] })).toBe('sum by (site) (ues)');
+    expect(describeQuery({ metric: 'ues', agg: 'max', by: [] })).toBe('max (ues)');
   });
 });

@@ -211,3 +211,15 @@ export function stepFor(rangeMs: number, pixelWidth: number, scrapeMs: number = 
   for (const step of NICE_STEPS) if (step >= wanted) return step;
   return Math.ceil(wanted / DAY) * DAY;
 }
+
+/** `sum by (site) (rate(ifHCInOctets{device="epc-1",ifName=eth0}))`: a query as one line of text. */
+export function describeQuery(q: SeriesQuery): string {
+  const matchers = [q.device ? `device="${q.device}"` : '', labelMatchers(q.labels)].filter(Boolean).join(',');
+  let text = matchers ? `${q.metric}{${matchers}}` : q.metric;
+  if (q.fn && q.fn !== 'avg') text = `${q.fn}(${text})`;
+  if (q.agg) {
+    const by = (q.by ?? []).filter(Boolean);
+    text = `${q.agg}${by.length ? ` by (${by.join(', ')})` : ''} (${text})`;
+  }
+  return text;
+}
