@@ -133,6 +133,8 @@ std::size_t varint_size(std::uint64_t v) {
 }  // namespace
 
 void encode_values(std::span<const double> values, std::string& out) {
+  if (values.empty())
+    return;
   std::vector<std::int64_t> ints;
   ints.reserve(values.size());
   int k = decimal_scale(values, ints);

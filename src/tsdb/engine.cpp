@@ -111,8 +111,8 @@ fs::path Engine::tier_dir(const std::string& tenant, Tier tier) const {
 }
 
 std::int64_t Engine::compact_span(Tier tier) const {
-  // Coarser tiers keep longer: bigger blocks keep the file count down (2 years of 1-hour rollups
-  // are 27 files), at the price of retention dropping data up to one span late.
+  // Coarser tiers are kept longer: bigger blocks keep the file count down (2 years of 1-hour
+  // rollups are 27 files), at the price of retention dropping data up to one span late.
   return options_.compact_span_ms * (tier == Tier::kRaw ? 1 : tier == Tier::k5m ? 7 : 28);
 }
 
@@ -614,25 +614,32 @@ Status Engine::sync() {
 
 Status Engine::compact() {
   std::lock_guard maintenance(maintenance_mutex_);
-  std::vector<std::tuple<std::string, Tier, BlockList, std::int64_t>> jobs;
-  {
-    std::shared_lock lock(mutex_);
-    for (const auto& [tenant, tiers] : blocks_)
-      for (Tier tier : kTiers) {
-        std::map<std::int64_t, BlockList> by_span;
-        for (const auto& b : tiers[static_cast<std::size_t>(tier)]) {
-          std::int64_t span = align_down(b->info().mint, compact_span(tier));
-          if (b->info().maxt <= span + compact_span(tier))
-            by_span[span].push_back(b);
+  // Two levels: window blocks into day blocks, then (rollups) day blocks into longer spans, each
+  // once its span is wholly flushed.
+  for (int level = 0; level < 2; ++level) {
+    std::vector<std::tuple<std::string, Tier, BlockList, std::int64_t, std::int64_t>> jobs;
+    {
+      std::shared_lock lock(mutex_);
+      for (const auto& [tenant, tiers] : blocks_)
+        for (Tier tier : kTiers) {
+          std::int64_t span = level == 0 ? options_.compact_span_ms : compact_span(tier);
+          if (level == 1 && span == options_.compact_span_ms)
+            continue;
+          std::map<std::int64_t, BlockList> by_span;
+          for (const auto& b : tiers[static_cast<std::size_t>(tier)]) {
+            std::int64_t start = align_down(b->info().mint, span);
+            if (b->info().maxt <= start + span)
+              by_span[start].push_back(b);
+          }
+          for (auto& [start, list] : by_span)
+            if (list.size() > 1 && start + span <= head_min_t_)
+              jobs.emplace_back(tenant, tier, std::move(list), start, start + span);
         }
-        for (auto& [span, list] : by_span)
-          if (list.size() > 1 && span + compact_span(tier) <= head_min_t_)
-            jobs.emplace_back(tenant, tier, std::move(list), span);
-      }
+    }
+    for (auto& [tenant, tier, sources, mint, maxt] : jobs)
+      if (auto st = merge_blocks(tenant, tier, sources, mint, maxt); !st)
+        return st;
   }
-  for (auto& [tenant, tier, sources, span] : jobs)
-    if (auto st = merge_blocks(tenant, tier, sources, span, span + compact_span(tier)); !st)
-      return st;
   return ok();
 }
 
