@@ -5,6 +5,7 @@ import type { Role } from './types';
 export type IconName =
   | 'overview'
   | 'devices'
+  | 'metrics'
   | 'repositories'
   | 'rollouts'
   | 'alerts'
@@ -41,6 +42,8 @@ export const NAV: NavGroup[] = [
         summary: 'Fleet health at a glance: devices up and down, firing alerts, rollouts in flight.' },
       { page: 'devices', label: 'Devices', icon: 'devices', minRole: 'viewer', soon: true,
         summary: 'Your EPCs with SNMP settings, live charts, traps and connection tests.' },
+      { page: 'metrics', label: 'Metrics', icon: 'metrics', minRole: 'viewer',
+        summary: 'Chart any metric your devices report or write: pick a metric, a device and a function.' },
       { page: 'repositories', label: 'Repositories', icon: 'repositories', minRole: 'viewer',
         summary: 'Signed APT repositories: upload packages, publish, snapshot and promote.' },
       { page: 'snapshots', label: 'Snapshots', icon: 'repositories', minRole: 'viewer', parent: 'repositories',

@@ -8,6 +8,7 @@ describe('parseHash', () => {
     expect(parseHash('#/tenants')).toEqual({ name: 'tenants' });
     expect(parseHash('#/t/acme')).toEqual({ name: 'tenant', tenant: 'acme', page: 'overview' });
     expect(parseHash('#/t/acme/users')).toEqual({ name: 'tenant', tenant: 'acme', page: 'users' });
+    expect(parseHash('#/t/acme/metrics?metric=cpu&range=6h')).toEqual({ name: 'tenant', tenant: 'acme', page: 'metrics' });
     expect(parseHash('#/t/acme/audit?x=1')).toEqual({ name: 'tenant', tenant: 'acme', page: 'audit' });
   });
   it('opens one repository or snapshot', () => {

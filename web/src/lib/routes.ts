@@ -4,6 +4,7 @@
 export const TENANT_PAGES = [
   'overview',
   'devices',
+  'metrics',
   'repositories',
   'snapshots',
   'signing-keys',
