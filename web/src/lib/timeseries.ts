@@ -15,7 +15,7 @@ export type AggFn = (typeof AGG_FNS)[number];
 
 export type Labels = Record<string, string>;
 
-/** One series as /series names it. `device` is missing for data written without a device tag. */
+/** One series as /series names it. `device` is empty for data written without a device tag. */
 export interface SeriesInfo {
   metric: string;
   device?: string | null;
@@ -51,7 +51,8 @@ export interface RangeAnswer {
 
 export interface LatestSample extends SeriesInfo {
   timestamp: number;
-  value: number;
+  /** null when the sample is not a finite number (NaN, ±Inf). */
+  value: number | null;
 }
 
 export interface LatestAnswer {
