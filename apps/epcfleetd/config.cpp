@@ -53,6 +53,16 @@ const std::vector<SettingDef>& setting_defs() {
        false},
       {"session_ttl_hours", "EPCFLEET_SESSION_TTL_HOURS", "12", "lifetime of a login session",
        false},
+      {"tsdb_dir", "EPCFLEET_TSDB_DIR", "{data_dir}/tsdb", "the time-series store's directory",
+       false},
+      {"tsdb_fsync", "EPCFLEET_TSDB_FSYNC", "1s",
+       "how often the time-series WAL is synced to disk, or 'always' (every write)", false},
+      {"tsdb_retention_raw", "EPCFLEET_TSDB_RETENTION_RAW", "15d",
+       "default retention of raw samples (tenants can set their own)", false},
+      {"tsdb_retention_5m", "EPCFLEET_TSDB_RETENTION_5M", "90d",
+       "default retention of 5-minute rollups", false},
+      {"tsdb_retention_1h", "EPCFLEET_TSDB_RETENTION_1H", "730d",
+       "default retention of 1-hour rollups", false},
   };
   return defs;
 }

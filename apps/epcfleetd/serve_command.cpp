@@ -19,6 +19,7 @@
 #include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/tenants/tenant_service.hpp"
 #include "serve_setup.hpp"
+#include "tsdb_setup.hpp"
 
 #ifndef EPCFLEET_VERSION
 #define EPCFLEET_VERSION "0.0.0"
@@ -76,6 +77,10 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   apt::RepositoryService repositories(*db, signing_keys, hub, data_root);
   apt::SnapshotService snapshots(*db, hub, data_root);
   apt::CredentialService credentials(*db, hub);
+  auto tsdb = open_tsdb(*config);
+  if (!tsdb)
+    return report("serve", tsdb.error());
+  register_tsdb_metrics(**tsdb);
 
   http::Router router;
   api::Services services;
@@ -88,6 +93,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.repositories = &repositories;
   services.snapshots = &snapshots;
   services.credentials = &credentials;
+  services.tsdb = tsdb->get();
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);

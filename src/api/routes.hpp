@@ -15,5 +15,6 @@ void register_signing_key_routes(http::Router& router, const Services& services)
 void register_repository_routes(http::Router& router, const Services& services);
 void register_snapshot_routes(http::Router& router, const Services& services);
 void register_repo_access_routes(http::Router& router, const Services& services);
+void register_timeseries_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api

@@ -1,6 +1,8 @@
 #include "epcfleet/core/time.hpp"
 
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 namespace epcfleet {
@@ -63,6 +65,30 @@ std::optional<TimestampMs> parse_iso8601(std::string_view text) {
     return std::nullopt;
   const auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{frac_ms};
   return duration_cast<milliseconds>(tp.time_since_epoch()).count();
+}
+
+std::optional<std::int64_t> parse_duration_ms(std::string_view text) {
+  double n = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (r.ec != std::errc())
+    return std::nullopt;
+  std::string_view unit(r.ptr, static_cast<std::size_t>(text.data() + text.size() - r.ptr));
+  double factor = 0;
+  if (unit.empty() || unit == "s")
+    factor = 1000;
+  else if (unit == "ms")
+    factor = 1;
+  else if (unit == "m")
+    factor = 60'000;
+  else if (unit == "h")
+    factor = 3'600'000;
+  else if (unit == "d")
+    factor = 86'400'000;
+  else if (unit == "w")
+    factor = 7 * 86'400'000.0;
+  if (factor == 0 || !(n > 0) || n * factor > 1e13)
+    return std::nullopt;
+  return static_cast<std::int64_t>(std::llround(n * factor));
 }
 
 }  // namespace epcfleet

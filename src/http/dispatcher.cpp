@@ -84,11 +84,11 @@ Response Dispatcher::error_response(const Request& request, const Error& error) 
 Result<auth::Principal> Dispatcher::authenticate(const Request& request, bool& from_cookie) {
   from_cookie = false;
   if (auto h = request.header("authorization")) {
-    constexpr std::string_view kBearer = "Bearer ";
-    if (h->size() <= kBearer.size() || h->compare(0, kBearer.size(), kBearer) != 0) {
-      return fail(ErrorCode::kUnauthenticated, "Authorization header must be 'Bearer <token>'");
-    }
-    return auth_.authenticate(h->substr(kBearer.size()), false);
+    // "Token" is how InfluxDB clients send theirs (line-protocol writers); same tokens.
+    for (std::string_view scheme : {"Bearer ", "Token "})
+      if (h->size() > scheme.size() && h->compare(0, scheme.size(), scheme) == 0)
+        return auth_.authenticate(h->substr(scheme.size()), false);
+    return fail(ErrorCode::kUnauthenticated, "Authorization header must be 'Bearer <token>'");
   }
   if (auto c = request.cookie(kSessionCookie)) {
     from_cookie = true;

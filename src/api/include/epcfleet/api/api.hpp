@@ -17,6 +17,10 @@
 #include "epcfleet/store/database.hpp"
 #include "epcfleet/tenants/tenant_service.hpp"
 
+namespace epcfleet::tsdb {
+class Engine;
+}
+
 namespace epcfleet::api {
 
 struct Services {
@@ -29,6 +33,7 @@ struct Services {
   apt::RepositoryService* repositories = nullptr;
   apt::SnapshotService* snapshots = nullptr;
   apt::CredentialService* credentials = nullptr;
+  tsdb::Engine* tsdb = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;
 };
