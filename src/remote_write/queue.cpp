@@ -138,7 +138,7 @@ struct Queue::Segment {
 Queue::Queue(QueueOptions options) : options_(std::move(options)) {
   if (options_.segment_bytes == 0)
     options_.segment_bytes = std::clamp<std::uint64_t>(
-        options_.max_bytes / 16, std::uint64_t{64} << 10, std::uint64_t{64} << 20);
+        options_.max_bytes / 16, std::uint64_t{4} << 10, std::uint64_t{64} << 20);
 }
 
 Queue::~Queue() {

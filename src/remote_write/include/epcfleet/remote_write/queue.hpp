@@ -34,7 +34,7 @@ struct QueueOptions {
   std::filesystem::path dir;
   std::uint64_t max_bytes = 1ull << 30;
   // Segment size at which the head is closed and a new one started; 0: max_bytes / 16 within
-  // [64 KiB, 64 MiB]. Dropping happens a segment at a time.
+  // [4 KiB, 64 MiB]. Dropping happens a segment at a time.
   std::uint64_t segment_bytes = 0;
 };
 
