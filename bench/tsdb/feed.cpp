@@ -1,10 +1,20 @@
 // Feeds InfluxDB line protocol to an HTTP write endpoint, for the time-series benchmark (issue 5).
 //
-// Reads lines from a file or a pipe (stdin by default), cuts them into batches of --batch lines
-// (at line boundaries, in input order) and POSTs the batches over --conns keep-alive connections
-// at once, each connection one thread with its own libcurl handle. Any transport error or answer
-// outside 2xx stops the run at once: the status and the start of the answer go to stderr and the
-// exit status is 1 (a benchmark that measures errors is worthless).
+// Reads lines from a file or a pipe (stdin by default) and POSTs them in batches of --batch lines,
+// or of --max-span seconds of data time (by the lines' timestamps, in --precision units; default
+// 300 s), whichever comes first, over --conns keep-alive connections at once, each connection one
+// thread with its own libcurl handle. Every line goes to the connection chosen by a hash of its
+// device (the value of the tag
+// --shard-tag, default "device"; the whole series key when a line has no such tag), and each
+// connection sends its batches one after the other in input order: every series' samples
+// arrive in time order, as from a collector whose writers each own a share of the devices.
+// (Batches dealt round-robin to the connections arrive out of order, which a store may refuse.)
+// A connection holds at most one batch besides the one in flight, and batches span at most
+// --max-span of data time, so the connections stay within a few spans of each other: a store
+// that refuses samples far behind its newest one (by tens of minutes) still takes them all.
+// Any transport error or answer outside 2xx stops the run at once: the status and the start of
+// the answer go to stderr and the exit status is 1 (a benchmark that measures errors is
+// worthless).
 //
 // At the end, one line on stdout for scripts:
 //   samples=<fields sent and acknowledged> lines= requests= bytes= wall_s= samples_per_s= cpu_s=
@@ -13,6 +23,7 @@
 // --dry-run does everything but the HTTP requests: it measures how fast the feeder itself is.
 //
 // Usage: tsdb-feed --url URL [-H 'Name: value']... [--batch 5000] [--conns 3] [--input FILE]
+//                  [--max-span SECONDS] [--precision ns|us|ms|s] [--shard-tag device]
 //                  [--progress SECONDS] [--dry-run]
 #include <fcntl.h>
 #include <sys/resource.h>
@@ -45,7 +56,23 @@ struct Batch {
   std::string body;
   std::uint64_t lines = 0;
   std::uint64_t samples = 0;
+  std::int64_t first_t = 0;  // timestamp of the first line that had one
+  bool has_t = false;
 };
+
+// The line's timestamp: its last token when that is an integer after the fields.
+bool line_time(const char* p, const char* end, std::int64_t& t) {
+  while (end > p && (end[-1] == ' ' || end[-1] == '\r'))
+    --end;
+  const char* q = end;
+  while (q > p && q[-1] >= '0' && q[-1] <= '9')
+    --q;
+  if (q > p && q[-1] == '-')
+    --q;
+  if (q == end || q == p || q[-1] != ' ')
+    return false;
+  return std::from_chars(q, end, t).ec == std::errc{};
+}
 
 // A bounded queue: the reader blocks when the connections fall behind, so memory stays small.
 class Queue {
@@ -122,6 +149,49 @@ std::uint64_t count_fields(const char* p, const char* end) {
   return fields;
 }
 
+// The key that picks a line's connection: the value of the tag `tag` if the line has it, else
+// everything before the first unescaped space (measurement and tags: the series).
+std::string_view shard_key(const char* p, const char* end, std::string_view tag) {
+  const char* series_end = p;
+  while (series_end < end && *series_end != ' ') {
+    if (*series_end == '\\')
+      ++series_end;
+    ++series_end;
+  }
+  if (series_end > end)
+    series_end = end;
+  const std::string_view series(p, static_cast<std::size_t>(series_end - p));
+  if (!tag.empty()) {
+    for (std::size_t at = series.find(','); at != std::string_view::npos;
+         at = series.find(',', at + 1)) {
+      const std::string_view rest = series.substr(at + 1);
+      if (rest.size() > tag.size() && rest.substr(0, tag.size()) == tag &&
+          rest[tag.size()] == '=') {
+        std::string_view value = rest.substr(tag.size() + 1);
+        for (std::size_t i = 0; i < value.size(); ++i) {
+          if (value[i] == '\\') {
+            ++i;
+          } else if (value[i] == ',') {
+            value = value.substr(0, i);
+            break;
+          }
+        }
+        return value;
+      }
+    }
+  }
+  return series;
+}
+
+std::uint64_t fnv1a(std::string_view s) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : s) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 std::size_t append_body(char* data, std::size_t size, std::size_t n, void* user) {
   auto* body = static_cast<std::string*>(user);
   if (body->size() < 4096)
@@ -195,9 +265,12 @@ double cpu_seconds() {
 [[noreturn]] void usage(int code) {
   std::fputs(
       "usage: tsdb-feed --url URL [-H 'Name: value']... [--batch LINES] [--conns N]\n"
-      "                 [--input FILE] [--progress SECONDS] [--dry-run]\n"
-      "POSTs InfluxDB line protocol from FILE (default stdin) in batches of LINES (5000)\n"
-      "over N (3) keep-alive connections; fails on the first non-2xx answer.\n",
+      "                 [--input FILE] [--max-span SECONDS] [--precision ns|us|ms|s]\n"
+      "                 [--shard-tag TAG] [--progress SECONDS] [--dry-run]\n"
+      "POSTs InfluxDB line protocol from FILE (default stdin) in batches of LINES (5000) or\n"
+      "SECONDS (300) of data time over N (3) keep-alive connections, each device's lines (tag\n"
+      "TAG, default device) on one connection in input order; fails on the first non-2xx\n"
+      "answer.\n",
       code ? stderr : stdout);
   std::exit(code);
 }
@@ -222,6 +295,9 @@ int main(int argc, char** argv) {
   std::uint64_t batch_lines = 5000;
   int conns = 3;
   std::string input = "-";
+  std::string shard_tag = "device";
+  double max_span_s = 300;
+  std::string precision = "ns";
   int progress_s = 0;
   bool dry_run = false;
   for (int i = 1; i < argc; ++i) {
@@ -243,6 +319,12 @@ int main(int argc, char** argv) {
       conns = parse_number<int>("--conns", value());
     } else if (a == "--input") {
       input = value();
+    } else if (a == "--max-span") {
+      max_span_s = parse_number<double>("--max-span", value());
+    } else if (a == "--precision") {
+      precision = value();
+    } else if (a == "--shard-tag") {
+      shard_tag = value();
     } else if (a == "--progress") {
       progress_s = parse_number<int>("--progress", value());
     } else if (a == "--dry-run") {
@@ -254,8 +336,20 @@ int main(int argc, char** argv) {
       usage(2);
     }
   }
-  if ((url.empty() && !dry_run) || batch_lines < 1 || conns < 1 || conns > 64)
+  if ((url.empty() && !dry_run) || batch_lines < 1 || conns < 1 || conns > 64 || max_span_s <= 0)
     usage(2);
+  double units_per_s = 0;
+  if (precision == "ns")
+    units_per_s = 1e9;
+  else if (precision == "us")
+    units_per_s = 1e6;
+  else if (precision == "ms")
+    units_per_s = 1e3;
+  else if (precision == "s")
+    units_per_s = 1;
+  else
+    usage(2);
+  const auto max_span = static_cast<std::int64_t>(max_span_s * units_per_s);
 
   int fd = 0;
   if (input != "-") {
@@ -264,12 +358,16 @@ int main(int argc, char** argv) {
       fail("open " + input + ": " + std::strerror(errno));
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
-  Queue queue(static_cast<std::size_t>(conns) * 2);
+  // One queue per connection: a connection's batches must leave in the order they were cut.
+  std::vector<std::unique_ptr<Queue>> queues;
+  for (int i = 0; i < conns; ++i)
+    queues.push_back(std::make_unique<Queue>(1));
   Totals totals;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;
   for (int i = 0; i < conns; ++i) {
-    workers.emplace_back([&] { post_loop(url, headers, queue, totals, dry_run); });
+    Queue& queue = *queues[static_cast<std::size_t>(i)];
+    workers.emplace_back([&, &q = queue] { post_loop(url, headers, q, totals, dry_run); });
   }
   std::atomic<bool> done{false};
   std::thread reporter;
@@ -290,12 +388,15 @@ int main(int argc, char** argv) {
     });
   }
 
-  // Reader: complete lines go into the current batch; a partial line at the end of a read waits
-  // at the front of the buffer for the rest.
+  // Reader: each complete line goes into its connection's current batch; a partial line at the
+  // end of a read waits at the front of the buffer for the rest.
   constexpr std::size_t kRead = 4 * 1024 * 1024;
   std::vector<char> buf(kRead * 2);
   std::size_t have = 0;
-  Batch current;
+  std::vector<Batch> current(static_cast<std::size_t>(conns));
+  for (auto& b : current)
+    b.body.reserve(static_cast<std::size_t>(batch_lines) * 128);
+  const auto n_conns = static_cast<std::uint64_t>(conns);
   bool eof = false;
   while (!eof) {
     if (buf.size() - have < kRead)
@@ -313,35 +414,48 @@ int main(int argc, char** argv) {
     } else {
       have += static_cast<std::size_t>(n);
     }
-    const char* base = buf.data();
-    const char* p = base;
-    const char* end = base + have;
-    const char* taken = p;  // start of the lines not yet copied into the batch
+    const char* p = buf.data();
+    const char* end = p + have;
     while (p < end) {
       const auto* nl =
           static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
       if (!nl)
         break;
       const std::uint64_t fields = count_fields(p, nl);
-      p = nl + 1;
-      if (fields == 0)
-        continue;
-      current.samples += fields;
-      if (++current.lines == batch_lines) {
-        current.body.append(taken, static_cast<std::size_t>(p - taken));
-        taken = p;
-        queue.push(std::move(current));
-        current = Batch{};
-        current.body.reserve(static_cast<std::size_t>(batch_lines) * 128);
+      if (fields > 0) {
+        const auto shard = static_cast<std::size_t>(
+            n_conns == 1 ? 0 : fnv1a(shard_key(p, nl, shard_tag)) % n_conns);
+        Batch& b = current[shard];
+        std::int64_t t = 0;
+        if (line_time(p, nl, t)) {
+          if (b.lines > 0 && b.has_t && t - b.first_t >= max_span) {
+            queues[shard]->push(std::move(b));
+            b = Batch{};
+            b.body.reserve(static_cast<std::size_t>(batch_lines) * 128);
+          }
+          if (!b.has_t) {
+            b.first_t = t;
+            b.has_t = true;
+          }
+        }
+        b.body.append(p, static_cast<std::size_t>(nl + 1 - p));
+        b.samples += fields;
+        if (++b.lines == batch_lines) {
+          queues[shard]->push(std::move(b));
+          b = Batch{};
+          b.body.reserve(static_cast<std::size_t>(batch_lines) * 128);
+        }
       }
+      p = nl + 1;
     }
-    current.body.append(taken, static_cast<std::size_t>(p - taken));
     have = static_cast<std::size_t>(end - p);
     std::memmove(buf.data(), p, have);
   }
-  if (current.lines > 0)
-    queue.push(std::move(current));
-  queue.close();
+  for (std::size_t i = 0; i < current.size(); ++i) {
+    if (current[i].lines > 0)
+      queues[i]->push(std::move(current[i]));
+    queues[i]->close();
+  }
   for (auto& w : workers)
     w.join();
   done = true;
