@@ -15,8 +15,9 @@
 #                has been fully compacted (/debug/vars);
 #              VictoriaMetrics: /internal/force_flush, then /internal/force_merge for each month
 #                of the data; wait until no merge is active and the sizes stop changing;
-#              epcfleetd: no compaction endpoint in the contract: wait until the data directory
-#                stops changing;
+#              epcfleetd: no endpoint forces a flush: one marker sample 31 minutes after the
+#                data's end lets it flush its last head window (see settle_epcfleet); wait until
+#                the head holds only that sample, one block per day and tier, nothing changes;
 #            then bytes per sample = growth of the data directory since before the ingest
 #            (allocated bytes, du) / samples;
 #   queries  q1 one device's 32 interface counters as a per-second rate over the last 24 h (or
@@ -27,7 +28,8 @@
 #            right number of series and points, else the run fails; q2's and q3's values are
 #            compared between the systems and a difference is printed as a WARNING;
 #   memory   the server's peak RSS (VmHWM) over the whole run;
-#   verify   the stored sample count (InfluxDB count(*), VictoriaMetrics vm_rows).
+#   verify   the stored sample count (InfluxDB count(*), VictoriaMetrics vm_rows, epcfleetd
+#            epcfleet_tsdb_block_raw_samples).
 # epcfleetd is skipped ("not available yet") while its write endpoint answers 404.
 #
 # Usage: bench/tsdb-bench.sh [--full] [--devices N] [--hours H] [--only SYSTEMS] [--keep]
@@ -106,6 +108,8 @@ start=$(( end - hours * 3600 ))
 polls=$(( hours * 60 ))
 expected=$(( devices * 50 * polls ))
 window=$(( (hours < 24 ? hours : 24) * 3600 ))  # q1
+flush_forced=0
+days=$(( (end - 1) / 86400 - start / 86400 + 1 ))  # UTC days the data touches
 device1="$(printf "epc-%0$(( ${#devices} > 4 ? ${#devices} : 4 ))d" 1)"
 gauge=AttachedUEs
 
@@ -330,7 +334,44 @@ bench_victoriametrics() {
 }
 
 # --- epcfleetd -----------------------------------------------------------------------------------
-settle_epcfleet() { wait_stable du_apparent "${data_dirs[@]}"; }
+# The store flushes a 2-hour head window to blocks once its newest sample is 30 minutes past the
+# window's end, and merges a day's window blocks once the day is wholly flushed; there is no
+# endpoint to force either. So, as time passing would, one marker sample (metric bench_clock)
+# 31 minutes after the data's end is written; then the harness waits until the head holds only
+# that sample, each tier has one block per day of data and the figures stop changing. (The WAL
+# segment holding the marker, and the last window's samples before it, stays until the marker's
+# own window is flushed: it is counted in the directory's bytes; the blocks alone are reported
+# beside them.)
+epc_metric() { curl -s "$base/metrics" | awk -v k="epcfleet_tsdb_$1" '$1 == k {printf "%.0f\n", $2}'; }
+epc_state() {
+  if ((flush_forced)); then
+    local head tier n
+    head="$(epc_metric head_samples)"
+    if [[ -z "$head" || "$head" -gt 1 ]]; then echo "busy $RANDOM"; return; fi
+    for tier in raw 5m 1h; do
+      n="$(find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' 2>/dev/null | wc -l)"
+      if ((n > days)); then echo "busy $RANDOM"; return; fi
+    done
+  fi
+  curl -s "$base/metrics" |
+    awk '/^epcfleet_tsdb_(blocks|block_bytes|wal_bytes|compactions_total|flushes_total) / {printf "%s ", $2}'
+  du_apparent "${data_dirs[@]}"
+}
+settle_epcfleet() {
+  local code
+  code="$(curl -s -o "$sys_dir/marker.out" -w '%{http_code}' -X POST "${query_headers[@]}" \
+    --data-binary "bench,device=bench-clock clock=1i $(( (end + 31 * 60) * 1000000000 ))" \
+    "$base/api/v1/tenants/bench/write?precision=ns")"
+  if [[ "$code" == 2* ]]; then
+    flush_forced=1
+  else
+    flush_forced=0
+    log "epcfleet: the marker sample was refused ($code: $(head -c 300 "$sys_dir/marker.out")):" \
+      "the last window stays in the head and WAL"
+  fi
+  sleep 3
+  wait_stable epc_state
+}
 
 bench_epcfleet() {
   local d="$sys_dir" port token
@@ -364,10 +405,14 @@ bench_epcfleet() {
     stop_server; return
   fi
   data_dirs=("$d/data")
+  tsdb_dir="$d/data/tsdb"
   rec bytes_before "$(du_alloc "${data_dirs[@]}")"
   ingest "$base/api/v1/tenants/bench/write?precision=ns" "${auth[@]}"
   settle settle_epcfleet
-  rec disk_detail "the whole data directory (store, WAL, SQLite)"
+  local blocks wal
+  blocks="$(du_alloc "$tsdb_dir/blocks")"; wal="$(du_alloc "$tsdb_dir/wal")"
+  rec blocks_bytes "$blocks"
+  rec disk_detail "the whole data directory; blocks $blocks B = $(awk -v b="$blocks" -v s="$expected" 'BEGIN {printf "%.2f", b / s}') B/sample, WAL $wal B; head flushed by a marker: $( ((flush_forced)) && echo yes || echo no)"
   local e="$end" t="/api/v1/tenants/bench"
   measure_query q1 \
     "$(url "$base" "$t/query_range" metric=if_HCInOctets device="$device1" fn=rate step=5m start=$((e - window)) end="$e")" \
@@ -376,7 +421,10 @@ bench_epcfleet() {
   measure_query q3 "$(url "$base" "$t/query_range" metric=if_HCInOctets device="$device1" labels=ifName=eth1 \
     fn=last step=60s start=$((e - 3600)) end=$((e - 1)))"
   rec hwm_kib "$(server_hwm "$server")"
-  rec stored "not checked"
+  local stored
+  if ((flush_forced)); then stored="$(epc_metric block_raw_samples)"; else stored="$(epc_metric samples_appended_total)"; fi
+  rec stored "$stored"
+  [[ "$stored" == "$expected" ]] || die "epcfleet: /metrics says $stored samples stored, $expected sent"
   stop_server
 }
 
