@@ -23,7 +23,7 @@ using std::chrono::milliseconds;
 constexpr std::size_t kMaxBatchBytes = 4u << 20;
 constexpr std::uint64_t kMinQueueBytes = 64u << 10;
 constexpr auto kOutageLogEvery = std::chrono::seconds(60);
-constexpr auto kRejectLogEvery = std::chrono::seconds(10);
+constexpr auto kRejectLogEvery = std::chrono::seconds(10);  // refusals, enqueue failures
 
 bool transient(long status) {
   return status == 0 || status == 429 || status >= 500;
@@ -87,7 +87,19 @@ public:
     if (failed_samples > 0) {
       unqueued_samples_ += failed_samples;
       last_error_ = error;
-      log::error("remote_write.enqueue_failed", {{"error", error}, {"samples", failed_samples}});
+      // A full disk fails every enqueue: log the first and then one line per interval.
+      const auto now = Clock::now();
+      if (!enqueue_failure_logged_ || now - last_enqueue_failure_log_ >= kRejectLogEvery) {
+        log::error("remote_write.enqueue_failed",
+                   {{"error", error},
+                    {"samples", failed_samples},
+                    {"failures_not_logged", enqueue_failures_unlogged_}});
+        enqueue_failure_logged_ = true;
+        last_enqueue_failure_log_ = now;
+        enqueue_failures_unlogged_ = 0;
+      } else {
+        ++enqueue_failures_unlogged_;
+      }
     }
     ++appended_;
     cv_.notify_all();
@@ -310,6 +322,9 @@ private:
   bool rejected_logged_ = false;
   Clock::time_point last_reject_log_{};
   std::uint64_t rejects_unlogged_ = 0;
+  bool enqueue_failure_logged_ = false;
+  Clock::time_point last_enqueue_failure_log_{};
+  std::uint64_t enqueue_failures_unlogged_ = 0;
 
   std::thread thread_;  // last: started after everything above exists
 };

@@ -2,6 +2,9 @@
 // order, the bound while the endpoint is down, restarts, and that no credential reaches the log.
 #include "epcfleet/remote_write/writer.hpp"
 
+#include <signal.h>
+#include <sys/resource.h>
+
 #include <atomic>
 #include <map>
 
@@ -327,6 +330,29 @@ TEST(RemoteWriteWriter, EnqueueAfterStopIsKeptForTheNextRun) {
   EXPECT_TRUE(receiver.requests().empty());
   w = open_writer(c);
   ASSERT_TRUE(wait_until([&] { return w->stats().sent_samples == 4; }));
+}
+
+TEST(RemoteWriteWriter, AnEnqueueTheDiskRefusesIsCountedAsDropped) {
+  FakeReceiver receiver([](const ReceivedRequest&, std::size_t) { return Reply{503}; });
+  TempDir dir;
+  auto w = open_writer(config_for(receiver.url(), dir));
+  const std::vector<Series> first{gauge("m", 1000, 3)};
+  w->enqueue(first);
+  // A file size limit makes the segment write fail (EFBIG), as a full disk would; as root too.
+  rlimit old{};
+  ::getrlimit(RLIMIT_FSIZE, &old);
+  const auto old_handler = ::signal(SIGXFSZ, SIG_IGN);
+  rlimit limited = old;
+  limited.rlim_cur = w->stats().disk_bytes + 10;
+  ::setrlimit(RLIMIT_FSIZE, &limited);
+  const std::vector<Series> refused{gauge("m", 4000, 50)};
+  w->enqueue(refused);
+  ::setrlimit(RLIMIT_FSIZE, &old);
+  ::signal(SIGXFSZ, old_handler);
+  const auto s = w->stats();
+  EXPECT_EQ(s.dropped_samples, 50u);
+  EXPECT_EQ(s.queued_samples, 3u);
+  EXPECT_NE(s.last_error.find("cannot append"), std::string::npos) << s.last_error;
 }
 
 std::string base64(const std::string& in) {
