@@ -4,8 +4,9 @@
 # as InfluxDB line protocol over HTTP, one system at a time, each on a free loopback port with a
 # temporary data directory. For each system:
 #   ingest   bench/tsdb/gen.cpp's data (D devices x 50 series every 60 s for H hours, fixed seed)
-#            piped into bench/tsdb/feed.cpp: batches of 5,000 lines over 3 keep-alive
-#            connections, failing on the first non-2xx answer. Wall samples/s, and samples per
+#            piped into bench/tsdb/feed.cpp: batches of 5,000 lines or 5 minutes of data, each
+#            device's lines on one of 3 keep-alive connections (every series in time order),
+#            failing on the first non-2xx answer. Wall samples/s, and samples per
 #            CPU second of the server process (utime+stime from /proc/<pid>/stat);
 #   settle   flush and compact the way the system allows, and wait for it to finish:
 #              InfluxDB: its config sets cache-snapshot-write-cold-duration=5s and
@@ -38,7 +39,8 @@
 #   samples, issue 5's data set: most of an hour on 2 loaded cores)
 #   --only influxdb,victoriametrics,epcfleet   a subset
 #   --keep                                     keep the work directory (data dirs, logs, answers)
-#   BENCH_TSDB_RUNS=20 BENCH_TSDB_CONNS=3 BENCH_TSDB_BATCH=5000 BENCH_TSDB_SEED=42
+#   BENCH_TSDB_RUNS=20 BENCH_TSDB_CONNS=3 BENCH_TSDB_BATCH=5000 BENCH_TSDB_SPAN=300 (seconds of
+#   data per batch at most) BENCH_TSDB_SEED=42
 #   BENCH_TSDB_OUT=FILE   the JSON results (default build/bench-results/tsdb-<D>x<H>h-<time>.json)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -66,6 +68,7 @@ done
 runs="${BENCH_TSDB_RUNS:-20}"
 conns="${BENCH_TSDB_CONNS:-3}"
 batch="${BENCH_TSDB_BATCH:-5000}"
+span="${BENCH_TSDB_SPAN:-300}"
 seed="${BENCH_TSDB_SEED:-42}"
 settle_timeout="${BENCH_TSDB_SETTLE_TIMEOUT:-1800}"
 out="${BENCH_TSDB_OUT:-$root/build/bench-results/tsdb-${devices}x${hours}h-$(date -u +%Y%m%dT%H%M%SZ).json}"
@@ -180,7 +183,7 @@ ingest() {  # url [curl-style headers for the feeder...]
   local c0 c1
   c0="$(server_cpu "$server")"
   "$gen" --devices "$devices" --hours "$hours" --start "$start" --seed "$seed" |
-    "$feed" --url "$write_url" "$@" --batch "$batch" --conns "$conns" --progress 60 >"$sys_dir/feed.out" ||
+    "$feed" --url "$write_url" "$@" --batch "$batch" --max-span "$span" --conns "$conns" --progress 60 >"$sys_dir/feed.out" ||
     die "$sys: ingest failed"
   c1="$(server_cpu "$server")"
   local got; got="$(grep -o 'samples=[0-9]*' "$sys_dir/feed.out" | cut -d= -f2)"
@@ -433,7 +436,7 @@ results="$work/results"
 mkdir -p "$results"
 {
   echo "devices=$devices"; echo "hours=$hours"; echo "seed=$seed"; echo "start=$start"; echo "end=$end"
-  echo "expected_samples=$expected"; echo "batch=$batch"; echo "conns=$conns"; echo "runs=$runs"
+  echo "expected_samples=$expected"; echo "batch=$batch"; echo "span=$span"; echo "conns=$conns"; echo "runs=$runs"
   echo "cores=$(nproc)"; echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "load_before=$(cut -d' ' -f1-3 /proc/loadavg)"; echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"

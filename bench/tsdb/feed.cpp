@@ -9,9 +9,10 @@
 // connection sends its batches one after the other in input order: every series' samples
 // arrive in time order, as from a collector whose writers each own a share of the devices.
 // (Batches dealt round-robin to the connections arrive out of order, which a store may refuse.)
-// A connection holds at most one batch besides the one in flight, and batches span at most
-// --max-span of data time, so the connections stay within a few spans of each other: a store
-// that refuses samples far behind its newest one (by tens of minutes) still takes them all.
+// A connection queues at most --queue batches (2) besides the one in flight, and batches span at
+// most --max-span of data time, so the connections stay within (queue + 2) spans of each other
+// (20 minutes by default): a store that refuses samples far behind its newest one (epcfleetd:
+// 30 minutes past a 2-hour window) still takes them all.
 // Any transport error or answer outside 2xx stops the run at once: the status and the start of
 // the answer go to stderr and the exit status is 1 (a benchmark that measures errors is
 // worthless).
@@ -23,8 +24,8 @@
 // --dry-run does everything but the HTTP requests: it measures how fast the feeder itself is.
 //
 // Usage: tsdb-feed --url URL [-H 'Name: value']... [--batch 5000] [--conns 3] [--input FILE]
-//                  [--max-span SECONDS] [--precision ns|us|ms|s] [--shard-tag device]
-//                  [--progress SECONDS] [--dry-run]
+//                  [--max-span SECONDS] [--queue 2] [--precision ns|us|ms|s]
+//                  [--shard-tag device] [--progress SECONDS] [--dry-run]
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
@@ -265,7 +266,8 @@ double cpu_seconds() {
 [[noreturn]] void usage(int code) {
   std::fputs(
       "usage: tsdb-feed --url URL [-H 'Name: value']... [--batch LINES] [--conns N]\n"
-      "                 [--input FILE] [--max-span SECONDS] [--precision ns|us|ms|s]\n"
+      "                 [--input FILE] [--max-span SECONDS] [--queue BATCHES]\n"
+      "                 [--precision ns|us|ms|s]\n"
       "                 [--shard-tag TAG] [--progress SECONDS] [--dry-run]\n"
       "POSTs InfluxDB line protocol from FILE (default stdin) in batches of LINES (5000) or\n"
       "SECONDS (300) of data time over N (3) keep-alive connections, each device's lines (tag\n"
@@ -297,6 +299,7 @@ int main(int argc, char** argv) {
   std::string input = "-";
   std::string shard_tag = "device";
   double max_span_s = 300;
+  std::size_t queue_depth = 2;
   std::string precision = "ns";
   int progress_s = 0;
   bool dry_run = false;
@@ -319,6 +322,8 @@ int main(int argc, char** argv) {
       conns = parse_number<int>("--conns", value());
     } else if (a == "--input") {
       input = value();
+    } else if (a == "--queue") {
+      queue_depth = parse_number<std::size_t>("--queue", value());
     } else if (a == "--max-span") {
       max_span_s = parse_number<double>("--max-span", value());
     } else if (a == "--precision") {
@@ -361,7 +366,7 @@ int main(int argc, char** argv) {
   // One queue per connection: a connection's batches must leave in the order they were cut.
   std::vector<std::unique_ptr<Queue>> queues;
   for (int i = 0; i < conns; ++i)
-    queues.push_back(std::make_unique<Queue>(1));
+    queues.push_back(std::make_unique<Queue>(queue_depth));
   Totals totals;
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::thread> workers;

@@ -61,7 +61,8 @@ def main():
 
     print(f"Time-series store: {meta['devices']} devices x 50 series every 60 s for {meta['hours']} h"
           f" = {int(float(meta['expected_samples'])):,} samples (seed {meta['seed']}), fed as line"
-          f" protocol in batches of {meta['batch']} lines over {meta['conns']} connections;"
+          f" protocol in batches of {meta['batch']} lines or {meta.get('span', '?')} s of data, each"
+          f" device on one of {meta['conns']} connections;"
           f" {meta['cores']} cores ({meta['cpu']}); load average {meta['load_before']} before,"
           f" {meta['load_after']} after")
     head = ("system", "samples/s", "per CPU-s", "+compact.", "B/sample", "peak MiB",
