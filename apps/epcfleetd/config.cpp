@@ -63,6 +63,20 @@ const std::vector<SettingDef>& setting_defs() {
        "default retention of 5-minute rollups", false},
       {"tsdb_retention_1h", "EPCFLEET_TSDB_RETENTION_1H", "730d",
        "default retention of 1-hour rollups", false},
+      {"remote_write_url", "EPCFLEET_REMOTE_WRITE_URL", "",
+       "Prometheus remote-write endpoint every sample is also streamed to (empty: off)", false},
+      {"remote_write_queue_dir", "EPCFLEET_REMOTE_WRITE_QUEUE_DIR", "{data_dir}/remote-write",
+       "the on-disk queue of samples not yet accepted by the endpoint", false},
+      {"remote_write_max_queue_bytes", "EPCFLEET_REMOTE_WRITE_MAX_QUEUE_BYTES", "1073741824",
+       "bound of the queue; beyond it the oldest samples are dropped (and counted)", false},
+      {"remote_write_labels", "EPCFLEET_REMOTE_WRITE_LABELS", "",
+       "labels added to every series sent, as name=value,name=value", false},
+      {"remote_write_bearer_token_file", "EPCFLEET_REMOTE_WRITE_BEARER_TOKEN_FILE", "",
+       "file holding a bearer token for the endpoint", false},
+      {"remote_write_basic_auth_user", "EPCFLEET_REMOTE_WRITE_BASIC_AUTH_USER", "",
+       "user for HTTP basic authentication at the endpoint", false},
+      {"remote_write_basic_auth_password_file", "EPCFLEET_REMOTE_WRITE_BASIC_AUTH_PASSWORD_FILE",
+       "", "file holding that user's password", false},
   };
   return defs;
 }

@@ -18,6 +18,7 @@
 #include "epcfleet/logging/log.hpp"
 #include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/tenants/tenant_service.hpp"
+#include "remote_write_setup.hpp"
 #include "serve_setup.hpp"
 #include "tsdb_setup.hpp"
 
@@ -81,6 +82,11 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   if (!tsdb)
     return report("serve", tsdb.error());
   register_tsdb_metrics(**tsdb);
+  auto remote = open_remote_write(*config);
+  if (!remote)
+    return report("serve", remote.error());
+  if (*remote)
+    stream_to_remote(**tsdb, **remote);
 
   http::Router router;
   api::Services services;
@@ -154,6 +160,10 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
       return p;
     });
   });
+  // Ingest has stopped with the server: detach the remote writer before it goes.
+  (*tsdb)->set_append_observer({});
+  if (*remote)
+    (*remote)->stop();
   return 0;
 }
 

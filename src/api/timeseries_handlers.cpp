@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "epcfleet/audit/audit_log.hpp"
+#include "epcfleet/compress/compress.hpp"
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/tsdb/engine.hpp"
 #include "epcfleet/tsdb/line_protocol.hpp"
@@ -17,6 +18,7 @@ namespace epcfleet::api {
 namespace {
 
 constexpr std::size_t kMaxWriteBytes = 64u << 20;
+constexpr std::size_t kMaxInflatedBytes = 512u << 20;
 
 void append_json_string(std::string& out, std::string_view s) {
   out.append(json(s).dump(-1, ' ', false, json::error_handler_t::replace));
@@ -327,6 +329,21 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
     if (!tsdb::parse_precision(ctx.request.query("precision").value_or(""), precision))
       return reply_error(ctx,
                          Error{ErrorCode::kInvalidArgument, "precision must be ns, us, ms or s"});
+    // Telegraf and the InfluxDB clients gzip their writes.
+    std::string inflated;
+    std::string_view body = ctx.request.body;
+    if (auto encoding = ctx.request.header("content-encoding");
+        encoding && *encoding != "identity") {
+      if (*encoding != "gzip")
+        return reply_error(
+            ctx, Error{ErrorCode::kInvalidArgument, "Content-Encoding must be gzip or identity"});
+      auto out = compress::gunzip(body, kMaxInflatedBytes);
+      if (!out)
+        return reply_error(ctx, Error{ErrorCode::kInvalidArgument,
+                                      "the body is not valid gzip (or inflates beyond 512 MiB)"});
+      inflated = std::move(*out);
+      body = inflated;
+    }
     const std::string& tenant = ctx.tenant();
     std::vector<tsdb::Append> samples;
     std::vector<std::size_t> lines;  // the line of each sample, for errors
@@ -335,7 +352,7 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
     tsdb::SeriesKey key;
     key.tenant = tenant;
     auto parsed = tsdb::parse_line_protocol(
-        ctx.request.body, precision, engine->now(), [&](const tsdb::LinePoint& p) -> Status {
+        body, precision, engine->now(), [&](const tsdb::LinePoint& p) -> Status {
           std::string device;
           labels.clear();
           for (const auto& [k, v] : p.tags) {

@@ -362,10 +362,17 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
     wal_dirty_ = true;
   }
   apply_locked(accepted);
+  if (observer_)
+    observer_(accepted, *registry_);
   report.appended = accepted.size();
   appended_.fetch_add(report.appended, std::memory_order_relaxed);
   duplicates_.fetch_add(report.duplicates, std::memory_order_relaxed);
   return report;
+}
+
+void Engine::set_append_observer(AppendObserver observer) {
+  std::unique_lock lock(mutex_);
+  observer_ = std::move(observer);
 }
 
 void Engine::apply_locked(std::span<const Append> samples) {
@@ -526,14 +533,29 @@ Status Engine::flush_window(std::int64_t window) {
       return st;
   }
   // 2. Write the blocks: raw and both rollups, per tenant. Chunks are immutable while flushing.
+  // On failure the chunks go back to the head (the WAL still has them) and the flush is retried
+  // on the next round; block files written so far are above the head marker, so a restart drops
+  // them too.
   std::vector<std::shared_ptr<BlockReader>> written;
+  auto give_back = [&](Error error) -> Status {
+    std::unique_lock lock(mutex_);
+    for (auto& [id, chunk] : flushing_) {
+      auto& chunks = head_[id].chunks;
+      chunks.insert(chunks.begin(), {window, std::move(chunk)});
+      ++windows_[window];
+    }
+    flushing_.clear();
+    for (auto& reader : written)
+      reader->mark_obsolete();
+    return fail(std::move(error));
+  };
   for (const auto& [tenant, devices] : by_tenant_device) {
     std::unique_ptr<BlockWriter> writers[3];
     for (Tier tier : kTiers) {
       auto w = BlockWriter::create(block_path(tier_dir(tenant, tier), window, end), tenant, tier,
                                    window, end);
       if (!w)
-        return fail(w.error());
+        return give_back(w.error());
       writers[static_cast<std::size_t>(tier)] = std::move(*w);
     }
     std::vector<SeriesColumns> raw, m5, h1;
@@ -552,29 +574,27 @@ Status Engine::flush_window(std::int64_t window) {
         m5.push_back(std::move(r5));
         h1.push_back(std::move(r1));
       }
-      if (auto st = writers[0]->add_group(device, raw); !st)
-        return st;
-      if (auto st = writers[1]->add_group(device, m5); !st)
-        return st;
-      if (auto st = writers[2]->add_group(device, h1); !st)
-        return st;
+      for (auto [writer, group] :
+           {std::pair{&writers[0], &raw}, std::pair{&writers[1], &m5}, std::pair{&writers[2], &h1}})
+        if (auto st = (*writer)->add_group(device, *group); !st)
+          return give_back(st.error());
     }
     for (auto& w : writers) {
       auto info = w->finish();
       if (!info)
-        return fail(info.error());
+        return give_back(info.error());
       if (info->bytes == 0)
         continue;
       auto reader = BlockReader::open(info->path);
       if (!reader)
-        return fail(reader.error());
+        return give_back(reader.error());
       written.push_back(*reader);
     }
   }
   // 3. Commit: the marker moves past the window, then readers switch to the blocks and the WAL
   // segments that held only flushed samples go.
   if (auto st = write_head_marker(end); !st)
-    return st;
+    return give_back(st.error());
   std::unique_lock lock(mutex_);
   for (auto& reader : written) {
     auto& list = blocks_[reader->info().tenant][static_cast<std::size_t>(reader->info().tier)];

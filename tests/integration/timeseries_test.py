@@ -30,7 +30,8 @@ def free_port():
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, env=None):
+        self.env = dict(os.environ, **(env or {}))
         self.dir = tempfile.TemporaryDirectory()
         pw = os.path.join(self.dir.name, "pw")
         with open(pw, "w") as f:
@@ -48,7 +49,8 @@ class Server:
     def start(self):
         self.log = open(os.path.join(self.dir.name, "log"), "a")
         self.proc = subprocess.Popen([EPCFLEETD, "serve", "--data-dir", self.data, "--http",
-                                      "--listen", f"127.0.0.1:{self.port}"], stdout=self.log, stderr=self.log)
+                                      "--listen", f"127.0.0.1:{self.port}"], stdout=self.log, stderr=self.log,
+                                     env=self.env)
         for _ in range(600):
             try:
                 urllib.request.urlopen(f"http://127.0.0.1:{self.port}/healthz", timeout=1)
@@ -64,13 +66,15 @@ class Server:
         self.proc.wait(20)
         self.log.close()
 
-    def call(self, method, path, body=None, token=None, raw=None, scheme="Bearer"):
+    def call(self, method, path, body=None, token=None, raw=None, scheme="Bearer", headers=None):
         data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
         req = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", method=method, data=data)
         if body is not None:
             req.add_header("Content-Type", "application/json")
         if token:
             req.add_header("Authorization", f"{scheme} {token}")
+        for k, v in (headers or {}).items():
+            req.add_header(k, v)
         try:
             with urllib.request.urlopen(req, timeout=60) as r:
                 return r.status, r.read().decode()
@@ -200,6 +204,19 @@ class TimeSeriesTest(unittest.TestCase):
         self.assertEqual(self.write([f"bad value=1 {t}\n"], precision="h")[0], 400)
         self.assertEqual(self.write([f"bad value=1 {t}\n"], token=self.vic)[0], 403, "viewers cannot write")
 
+    def test_gzipped_writes_are_accepted(self):
+        import gzip
+        t = int(time.time())
+        s = self.server
+        status, body = s.call("POST", "/api/v1/tenants/acme/write?precision=s", token=self.amy,
+                              raw=gzip.compress(f"gz,device=z value=7 {t}\n".encode()),
+                              headers={"Content-Encoding": "gzip"})
+        self.assertEqual(status, 204, body)
+        self.assertEqual(s.get("/api/v1/tenants/acme/query", self.amy, metric="gz")[1]["series"][0]["value"], 7)
+        status, body = s.call("POST", "/api/v1/tenants/acme/write", token=self.amy, raw=b"not gzip",
+                              headers={"Content-Encoding": "gzip"})
+        self.assertEqual(status, 400, body)
+
     def test_bad_query_parameters_get_clear_errors(self):
         s = self.server
         cases = [
@@ -273,6 +290,87 @@ class TimeSeriesTest(unittest.TestCase):
             values = series["values"]
             missing = [k for k in acked if values[k] != k * 10 + d]
             self.assertEqual(missing, [], f"acknowledged batches missing for {series['device']}")
+
+
+class Prometheus:
+    """A real Prometheus with its remote-write receiver on, no scrape jobs."""
+
+    def __init__(self, workdir):
+        self.dir = workdir
+        self.port = free_port()
+        with open(os.path.join(workdir, "prometheus.yml"), "w") as f:
+            f.write("global:\n  scrape_interval: 1h\n")
+        self.proc = None
+
+    def start(self):
+        self.log = open(os.path.join(self.dir, "prometheus.log"), "a")
+        self.proc = subprocess.Popen(
+            ["prometheus", "--web.enable-remote-write-receiver", f"--config.file={self.dir}/prometheus.yml",
+             f"--storage.tsdb.path={self.dir}/prom-data", f"--web.listen-address=127.0.0.1:{self.port}"],
+            stdout=self.log, stderr=self.log)
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/-/ready", timeout=1)
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("prometheus did not start")
+
+    def stop(self):
+        if self.proc:
+            self.proc.terminate()
+            self.proc.wait(30)
+            self.log.close()
+            self.proc = None
+
+    def values(self, query, at):
+        url = f"http://127.0.0.1:{self.port}/api/v1/query?" + urllib.parse.urlencode({"query": query, "time": at})
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return json.loads(r.read())["data"]["result"]
+
+
+class RemoteWriteTest(unittest.TestCase):
+    """Every accepted sample also reaches a Prometheus-compatible endpoint, even across its outage."""
+
+    def test_samples_reach_prometheus_across_an_outage(self):
+        workdir = tempfile.TemporaryDirectory()
+        prom = Prometheus(workdir.name)
+        prom.start()
+        server = Server(env={"EPCFLEET_REMOTE_WRITE_URL": f"http://127.0.0.1:{prom.port}/api/v1/write",
+                             "EPCFLEET_REMOTE_WRITE_LABELS": "cluster=test"})
+        try:
+            admin = server.login("admin", PASSWORD)
+            server.call("POST", "/api/v1/tenants", {"id": "acme", "name": "acme"}, admin)
+            now = int(time.time())
+
+            def write(minute, value):
+                status, body = server.call("POST", "/api/v1/tenants/acme/write?precision=s", token=admin,
+                                           raw=f"epc,device=e1 AttachedUEs={value}i {now - 120 + minute * 20}\n".encode())
+                self.assertEqual(status, 204, body)
+
+            def wait_for(value, seconds=30):
+                deadline = time.time() + seconds
+                while time.time() < deadline:
+                    result = prom.values('epc_AttachedUEs{tenant="acme",device="e1",cluster="test"}', now)
+                    if result and float(result[0]["value"][1]) == value:
+                        return
+                    time.sleep(0.3)
+                self.fail(f"Prometheus never showed {value}: {result}")
+
+            write(0, 100)
+            wait_for(100)
+            prom.stop()
+            for m in range(1, 5):
+                write(m, 100 + m)  # accepted while the endpoint is down: queued on disk
+            time.sleep(1)
+            prom.start()
+            wait_for(104, seconds=60)
+            status, body = server.call("GET", "/metrics")
+            self.assertIn("epcfleet_remote_write_sent_samples_total", body)
+        finally:
+            server.stop()
+            prom.stop()
+            workdir.cleanup()
 
 
 if __name__ == "__main__":

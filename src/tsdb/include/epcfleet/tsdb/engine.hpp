@@ -102,6 +102,13 @@ public:
   // given) holds the index of the first bad sample.
   Result<AppendReport> append(std::span<const Append> samples, std::size_t* failed = nullptr);
 
+  // Called with every accepted batch, in the order the WAL has them, under the engine's write
+  // lock (so observers see each series in time order): for streaming to a remote store. It
+  // must be quick and must not call back into the engine; `registry` names the series.
+  using AppendObserver =
+      std::function<void(std::span<const Append> samples, const SeriesRegistry& registry)>;
+  void set_append_observer(AppendObserver observer);
+
   // ---- reading ----
   std::vector<SeriesId> select(std::string_view tenant, std::string_view metric,
                                std::string_view device) const;
@@ -163,6 +170,7 @@ private:
   EngineOptions options_;
   mutable std::shared_mutex mutex_;
   std::unique_ptr<SeriesRegistry> registry_;
+  AppendObserver observer_;
   std::vector<HeadSeries> head_;
   std::map<std::int64_t, std::size_t> windows_;  // window start -> chunks in the head
   std::unordered_map<SeriesId, HeadChunk> flushing_;
