@@ -1,5 +1,6 @@
 // Tenants: platform admins create and delete them; members see their own.
 #include "epcfleet/core/time.hpp"
+#include "epcfleet/tsdb/engine.hpp"
 #include "json_io.hpp"
 #include "routes.hpp"
 
@@ -97,7 +98,7 @@ void register_tenant_routes(http::Router& router, const Services& s) {
                          Role::kOwner,
                          "tenant.delete"};
   remove.success_status = 204;
-  router.add(remove, [tenants, auth](http::Context& ctx) {
+  router.add(remove, [tenants, auth, tsdb = s.tsdb](http::Context& ctx) {
     if (!ctx.principal->platform_admin) {
       auth->record_denied(*ctx.principal, ctx.actor, ctx.tenant(), "tenant.delete", ctx.tenant());
       return reply_error(
@@ -105,6 +106,10 @@ void register_tenant_routes(http::Router& router, const Services& s) {
     }
     if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r)
       return reply_error(ctx, r.error());
+    // Its time series go too: a tenant created again under this id must start empty.
+    if (tsdb != nullptr)
+      if (auto r = tsdb->drop_tenant(ctx.tenant()); !r)
+        return reply_error(ctx, r.error());
     return http::Response::no_content();
   });
 }

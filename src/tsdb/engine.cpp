@@ -229,7 +229,8 @@ Status Engine::replay_wal() {
           break;
         t += codec::unzigzag(dt);
         segment.max_t = std::max(segment.max_t, t);
-        if (id >= registry_->size() || t < head_min_t_)
+        if (id >= registry_->size() || t < head_min_t_ ||
+            registry_->dropped(static_cast<SeriesId>(id)))
           continue;
         batch.push_back({static_cast<SeriesId>(id), t, std::bit_cast<double>(bits)});
       }
@@ -740,6 +741,32 @@ Status Engine::apply_retention() {
   for (const auto& b : dropped)
     b->mark_obsolete();
   dropped_blocks_.fetch_add(dropped.size(), std::memory_order_relaxed);
+  return ok();
+}
+
+Status Engine::drop_tenant(const std::string& tenant) {
+  if (!valid_tenant_dir(tenant))
+    return fail(ErrorCode::kInvalidArgument, "invalid tenant");
+  std::lock_guard maintenance(maintenance_mutex_);
+  std::unique_lock lock(mutex_);
+  auto ids = registry_->select(tenant, "", "");
+  if (auto st = registry_->drop_tenant(tenant); !st)
+    return st;
+  for (SeriesId id : ids) {
+    for (const auto& [window, chunk] : head_[id].chunks)
+      if (auto w = windows_.find(window); w != windows_.end() && --w->second == 0)
+        windows_.erase(w);
+    head_[id] = HeadSeries{};
+  }
+  if (auto it = blocks_.find(tenant); it != blocks_.end()) {
+    for (auto& list : it->second)
+      for (auto& b : list)
+        b->mark_obsolete();
+    blocks_.erase(it);
+  }
+  retention_.erase(tenant);
+  std::error_code ec;
+  fs::remove(options_.dir / "blocks" / tenant / "retention", ec);
   return ok();
 }
 

@@ -16,8 +16,12 @@ std::string join_key(std::string_view a, std::string_view b) {
   return out;
 }
 
+// Records of series.log: 'S' a new series, 'D' a dropped tenant (its series are forgotten).
+constexpr char kSeriesRecord = 'S';
+constexpr char kDropTenantRecord = 'D';
+
 std::string encode_series(SeriesId id, const SeriesKey& key) {
-  std::string out;
+  std::string out(1, kSeriesRecord);
   codec::put_varint(out, id);
   codec::put_string(out, key.tenant);
   codec::put_string(out, key.metric);
@@ -70,9 +74,14 @@ Result<std::unique_ptr<SeriesRegistry>> SeriesRegistry::open(const std::filesyst
   std::uint64_t valid = 0;
   if (std::filesystem::exists(file)) {
     auto read = read_records(file, [&](std::string_view payload) -> Status {
+      if (!payload.empty() && payload[0] == kDropTenantRecord) {
+        registry->unindex_tenant(std::string(payload.substr(1)));
+        return ok();
+      }
       SeriesId id = 0;
       SeriesKey key;
-      if (!decode_series(payload, id, key) || id != registry->keys_.size())
+      if (payload.empty() || payload[0] != kSeriesRecord ||
+          !decode_series(payload.substr(1), id, key) || id != registry->keys_.size())
         return fail(ErrorCode::kInternal, "series log " + file.string() + " is corrupt");
       registry->keys_.push_back(std::move(key));
       registry->index(id);
@@ -109,6 +118,30 @@ Result<SeriesId> SeriesRegistry::get_or_create(const SeriesKey& key) {
   keys_.push_back(key);
   index(id);
   return id;
+}
+
+Status SeriesRegistry::drop_tenant(const std::string& tenant) {
+  if (auto st = log_->append(std::string(1, kDropTenantRecord) + tenant); !st)
+    return st;
+  unindex_tenant(tenant);
+  return ok();
+}
+
+void SeriesRegistry::unindex_tenant(const std::string& tenant) {
+  auto it = by_tenant_.find(tenant);
+  if (it == by_tenant_.end())
+    return;
+  std::string canonical;
+  for (SeriesId id : it->second) {
+    const auto& key = keys_[id];
+    canonical_key(canonical, key.tenant, key.metric, key.device, key.labels);
+    by_key_.erase(canonical);
+    auto tm = join_key(key.tenant, key.metric);
+    by_metric_device_.erase(join_key(tm, key.device));
+    by_metric_.erase(tm);
+    dropped_.insert(id);
+  }
+  by_tenant_.erase(it);
 }
 
 void SeriesRegistry::index(SeriesId id) {

@@ -244,6 +244,17 @@ class TimeSeriesTest(unittest.TestCase):
         status, r = s.get("/api/v1/tenants/globex/series", self.gil)
         self.assertEqual((status, r["items"]), (200, []))
 
+    def test_deleting_a_tenant_deletes_its_time_series(self):
+        s = self.server
+        s.call("POST", "/api/v1/tenants", {"id": "initech", "name": "initech"}, self.admin)
+        t = int(time.time())
+        self.assertEqual(self.write([f"old,device=a value=1 {t}\n"], token=self.admin, tenant="initech")[0], 204)
+        self.assertEqual(s.call("DELETE", "/api/v1/tenants/initech", token=self.admin)[0], 204)
+        with open(os.path.join(s.data, "tsdb", "series.log"), "rb") as f:
+            self.assertIn(b"Dinitech", f.read(), "the series log records the tenant's series as dropped")
+        status, body = s.call("POST", "/api/v1/tenants", {"id": "initech", "name": "again"}, self.admin)
+        self.assertEqual(status, 409, body)
+
     def test_retention_is_per_tenant_and_audited(self):
         s = self.server
         status, r = s.get("/api/v1/tenants/globex/retention", self.gil)

@@ -193,6 +193,37 @@ TEST(Engine, ATornWalTailIsCutAndTheRestReplays) {
   EXPECT_EQ(raw(**again, c, kT0, kT0 + kDayMs).size(), 14u);
 }
 
+TEST(Engine, ADroppedTenantIsGoneForGoodAndItsIdStartsEmpty) {
+  epcfleet::testing::TempDir dir;
+  Clock clock;
+  SeriesId c = 0, g = 0, other = 0;
+  {
+    auto e = Engine::open(options_for(dir.path(), clock));
+    ASSERT_TRUE(e);
+    c = *(*e)->series(key("a", "d"));
+    g = *(*e)->series(key("b", "d"));
+    other = *(*e)->series({"globex", "a", "d", {}});
+    write_polls(**e, clock, c, g, 0, 5 * 60);
+    Append o[] = {{other, clock.now, 1}};
+    ASSERT_TRUE((*e)->append(o));
+    ASSERT_TRUE((*e)->flush());
+    ASSERT_GT((*e)->stats().blocks, 0u);
+    ASSERT_TRUE((*e)->drop_tenant("acme"));
+    EXPECT_TRUE((*e)->select("acme", "", "").empty());
+    EXPECT_EQ((*e)->stats().blocks, 0u) << "globex has no flushed blocks";
+    EXPECT_FALSE(std::filesystem::exists(dir.path() + "/blocks/acme/raw") &&
+                 !std::filesystem::is_empty(dir.path() + "/blocks/acme/raw"));
+  }
+  auto e = Engine::open(options_for(dir.path(), clock));
+  ASSERT_TRUE(e);
+  EXPECT_TRUE((*e)->select("acme", "", "").empty()) << "the drop survives a restart";
+  EXPECT_EQ((*e)->select("globex", "", "").size(), 1u);
+  auto again = *(*e)->series(key("a", "d"));
+  EXPECT_NE(again, c) << "ids are not reused";
+  EXPECT_EQ(raw(**e, again, kT0, kT0 + kDayMs).size(), 0u);
+  EXPECT_EQ(raw(**e, other, kT0, kT0 + kDayMs).size(), 1u);
+}
+
 TEST(Engine, SharedTimestampsMakeBlocksCompact) {
   epcfleet::testing::TempDir dir;
   Clock clock;

@@ -133,6 +133,9 @@ public:
   Status apply_retention();
   Status sync();
 
+  // Deletes everything of a tenant: its series, head samples, blocks and retention setting.
+  Status drop_tenant(const std::string& tenant);
+
   Retention retention(std::string_view tenant) const;
   Status set_retention(const std::string& tenant, const Retention& retention);
 

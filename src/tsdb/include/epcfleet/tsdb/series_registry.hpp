@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "epcfleet/core/error.hpp"
@@ -41,8 +42,14 @@ public:
                                std::string_view device) const;
   std::vector<std::string> tenants() const;
 
+  // Forgets every series of the tenant (persisted): a tenant created again under the same id
+  // starts empty. Ids are not reused.
+  Status drop_tenant(const std::string& tenant);
+  bool dropped(SeriesId id) const { return dropped_.count(id) != 0; }
+
 private:
   void index(SeriesId id);
+  void unindex_tenant(const std::string& tenant);
 
   std::unique_ptr<RecordWriter> log_;
   std::deque<SeriesKey> keys_;  // stable references
@@ -50,6 +57,7 @@ private:
   std::unordered_map<std::string, std::vector<SeriesId>> by_tenant_;
   std::unordered_map<std::string, std::vector<SeriesId>> by_metric_;         // tenant\0metric
   std::unordered_map<std::string, std::vector<SeriesId>> by_metric_device_;  // …\0device
+  std::unordered_set<SeriesId> dropped_;
 };
 
 }  // namespace epcfleet::tsdb
