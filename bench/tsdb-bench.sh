@@ -412,10 +412,16 @@ bench_epcfleet() {
   rec bytes_before "$(du_alloc "${data_dirs[@]}")"
   ingest "$base/api/v1/tenants/bench/write?precision=ns" "${auth[@]}"
   settle settle_epcfleet
-  local blocks wal
+  local blocks wal tier tiers=""
   blocks="$(du_alloc "$tsdb_dir/blocks")"; wal="$(du_alloc "$tsdb_dir/wal")"
+  per_sample() { awk -v b="$1" -v s="$expected" 'BEGIN {printf "%.2f", b / s}'; }
+  for tier in raw 5m 1h; do
+    local b; b="$(find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')"
+    rec "blocks_${tier}_bytes" "$b"
+    tiers+="$tier $(per_sample "$b"), "
+  done
   rec blocks_bytes "$blocks"
-  rec disk_detail "the whole data directory; blocks $blocks B = $(awk -v b="$blocks" -v s="$expected" 'BEGIN {printf "%.2f", b / s}') B/sample, WAL $wal B; head flushed by a marker: $( ((flush_forced)) && echo yes || echo no)"
+  rec disk_detail "the whole data directory; blocks $blocks B = $(per_sample "$blocks") B/sample (${tiers%, }), WAL $wal B; head flushed by a marker: $( ((flush_forced)) && echo yes || echo no)"
   local e="$end" t="/api/v1/tenants/bench"
   measure_query q1 \
     "$(url "$base" "$t/query_range" metric=if_HCInOctets device="$device1" fn=rate step=5m start=$((e - window)) end="$e")" \
