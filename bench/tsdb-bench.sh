@@ -35,8 +35,8 @@
 #
 # Usage: bench/tsdb-bench.sh [--full] [--devices N] [--hours H] [--only SYSTEMS] [--keep]
 #                            [path/to/epcfleetd]
-#   default 100 devices x 6 h (1.8 M samples, about 2 minutes); --full is 1,000 x 24 h (72 M
-#   samples, issue 5's data set: most of an hour on 2 loaded cores)
+#   default 100 devices x 6 h (1.8 M samples, about 3 minutes); --full is 1,000 x 24 h (72 M
+#   samples, issue 5's data set: about 20 minutes on 2 loaded cores)
 #   --only influxdb,victoriametrics,epcfleet   a subset
 #   --keep                                     keep the work directory (data dirs, logs, answers)
 #   BENCH_TSDB_RUNS=20 BENCH_TSDB_CONNS=3 BENCH_TSDB_BATCH=5000 BENCH_TSDB_SPAN=300 (seconds of
