@@ -117,16 +117,19 @@ void stream_to_remote(tsdb::Engine& engine, remote_write::Writer& writer) {
     r.gauge("epcfleet_remote_write_queue_samples", "Samples waiting to be sent")
         .set(d(s.queued_samples));
     r.gauge("epcfleet_remote_write_queue_bytes", "Bytes of the on-disk queue").set(d(s.disk_bytes));
-    r.gauge("epcfleet_remote_write_sent_samples_total", "Samples the endpoint acknowledged")
+    r.counter("epcfleet_remote_write_sent_samples_total", "Samples the endpoint acknowledged")
         .set(d(s.sent_samples));
-    r.gauge("epcfleet_remote_write_retries_total", "Attempts that failed and were retried")
+    r.counter("epcfleet_remote_write_retries_total", "Attempts that failed and were retried")
         .set(d(s.retries));
-    r.gauge("epcfleet_remote_write_failed_requests_total",
+    r.counter("epcfleet_remote_write_failed_requests_total",
             "Requests the endpoint refused for good (dropped)")
         .set(d(s.failed_requests));
-    r.gauge("epcfleet_remote_write_dropped_samples_total",
+    r.counter("epcfleet_remote_write_dropped_samples_total",
             "Samples dropped because the queue outgrew its bound")
         .set(d(s.dropped_samples));
+    r.counter("epcfleet_remote_write_rejected_samples_total",
+              "Samples of requests the endpoint refused for good")
+        .set(d(s.rejected_samples));
     r.gauge("epcfleet_remote_write_up", "1 while the last attempt succeeded")
         .set(s.last_error.empty() ? 1.0 : 0.0);
   });

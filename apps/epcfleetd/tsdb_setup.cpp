@@ -46,11 +46,11 @@ void register_tsdb_metrics(const tsdb::Engine& engine) {
     auto s = engine.stats();
     auto d = [](std::uint64_t v) { return static_cast<double>(v); };
     r.gauge("epcfleet_tsdb_series", "Series known to the time-series store").set(d(s.series));
-    r.gauge("epcfleet_tsdb_samples_appended_total", "Samples written (counter)")
+    r.counter("epcfleet_tsdb_samples_appended_total", "Samples written")
         .set(d(s.samples_appended));
-    r.gauge("epcfleet_tsdb_samples_duplicate_total", "Samples ignored as exact duplicates")
+    r.counter("epcfleet_tsdb_samples_duplicate_total", "Samples ignored as exact duplicates")
         .set(d(s.samples_duplicate));
-    r.gauge("epcfleet_tsdb_batches_rejected_total", "Write batches refused (out of order, too old)")
+    r.counter("epcfleet_tsdb_batches_rejected_total", "Write batches refused (out of order, too old)")
         .set(d(s.batches_rejected));
     r.gauge("epcfleet_tsdb_head_samples", "Samples in the in-memory head").set(d(s.head_samples));
     r.gauge("epcfleet_tsdb_head_bytes", "Memory held by the head's chunks").set(d(s.head_bytes));
@@ -58,17 +58,17 @@ void register_tsdb_metrics(const tsdb::Engine& engine) {
     r.gauge("epcfleet_tsdb_wal_segments", "Write-ahead log segments on disk")
         .set(d(s.wal_segments));
     r.gauge("epcfleet_tsdb_wal_bytes", "Write-ahead log bytes on disk").set(d(s.wal_bytes));
-    r.gauge("epcfleet_tsdb_wal_syncs_total", "fdatasync calls on the WAL").set(d(s.wal_syncs));
+    r.counter("epcfleet_tsdb_wal_syncs_total", "fdatasync calls on the WAL").set(d(s.wal_syncs));
     r.gauge("epcfleet_tsdb_blocks", "Block files (all tenants and tiers)").set(d(s.blocks));
     r.gauge("epcfleet_tsdb_block_bytes", "Bytes of block files").set(d(s.block_bytes));
     r.gauge("epcfleet_tsdb_block_raw_samples", "Raw samples in blocks").set(d(s.block_raw_samples));
     r.gauge("epcfleet_tsdb_bytes_per_sample", "Block bytes (all tiers) per raw sample in blocks")
         .set(s.block_raw_samples == 0 ? 0.0 : d(s.block_bytes) / d(s.block_raw_samples));
-    r.gauge("epcfleet_tsdb_flushes_total", "Head windows flushed to blocks").set(d(s.flushes));
-    r.gauge("epcfleet_tsdb_compactions_total", "Block merges").set(d(s.compactions));
-    r.gauge("epcfleet_tsdb_retention_dropped_blocks_total", "Blocks dropped by retention")
+    r.counter("epcfleet_tsdb_flushes_total", "Head windows flushed to blocks").set(d(s.flushes));
+    r.counter("epcfleet_tsdb_compactions_total", "Block merges").set(d(s.compactions));
+    r.counter("epcfleet_tsdb_retention_dropped_blocks_total", "Blocks dropped by retention")
         .set(d(s.retention_dropped_blocks));
-    r.gauge("epcfleet_tsdb_maintenance_errors_total", "Failed flushes, compactions or syncs")
+    r.counter("epcfleet_tsdb_maintenance_errors_total", "Failed flushes, compactions or syncs")
         .set(d(s.maintenance_errors));
   });
 }

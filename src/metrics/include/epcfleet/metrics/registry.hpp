@@ -19,6 +19,8 @@ using Labels = std::vector<std::pair<std::string, std::string>>;
 class Counter {
 public:
   void inc(double by = 1.0);
+  // For collectors that mirror a counter kept elsewhere (it must only grow).
+  void set(double total) { value_.store(total, std::memory_order_relaxed); }
   double value() const { return value_.load(std::memory_order_relaxed); }
 
 private:
