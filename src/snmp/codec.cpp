@@ -8,6 +8,7 @@
 #include <cstring>
 #include <mutex>
 
+// clang-format off: net-snmp's headers must come in this order
 #include <net-snmp/library/keytools.h>
 #include <net-snmp/library/lcd_time.h>
 #include <net-snmp/library/scapi.h>
@@ -15,6 +16,7 @@
 #include <net-snmp/library/transform_oids.h>
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
+// clang-format on
 
 #include "epcfleet/snmp/client.hpp"
 
