@@ -8,14 +8,15 @@
 #include <cstring>
 #include <mutex>
 
-// clang-format off: net-snmp's headers must come in this order
+// net-snmp's headers must come in this order.
+// clang-format off
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
 #include <net-snmp/library/keytools.h>
 #include <net-snmp/library/lcd_time.h>
 #include <net-snmp/library/scapi.h>
 #include <net-snmp/library/snmpusm.h>
 #include <net-snmp/library/transform_oids.h>
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
 // clang-format on
 
 #include "epcfleet/snmp/client.hpp"
