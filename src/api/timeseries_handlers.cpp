@@ -3,6 +3,8 @@
 // numbers, and dashboards ask for many at once.
 #include <charconv>
 #include <cmath>
+#include <shared_mutex>
+#include <unordered_map>
 
 #include "epcfleet/audit/audit_log.hpp"
 #include "epcfleet/compress/compress.hpp"
@@ -113,6 +115,27 @@ std::string sanitize_name(std::string_view in, bool label) {
     out.insert(out.begin(), '_');
   return out;
 }
+
+// Line-protocol writers send the same measurement-and-tags text for a series every time: resolved
+// ids are cached by tenant and that text, then by field (in the order the line gives them), so
+// that a known line costs one hash lookup instead of tag unescaping, name sanitizing, label
+// sorting and a registry lookup per field.
+struct LineSeriesCache {
+  static constexpr std::size_t kMaxLines = 1'000'000;
+  using Fields = std::vector<std::pair<std::string, tsdb::SeriesId>>;
+  std::shared_mutex mutex;
+  std::unordered_map<std::string, Fields, tsdb::StringHash, std::equal_to<>> lines;
+
+  static const tsdb::SeriesId* find(const Fields& fields, std::size_t index,
+                                    std::string_view name) {
+    if (index < fields.size() && fields[index].first == name)
+      return &fields[index].second;
+    for (const auto& [n, id] : fields)
+      if (n == name)
+        return &id;
+    return nullptr;
+  }
+};
 
 constexpr const char* kRangeSchema = R"({"type":"object","properties":{
 "start":{"type":"integer"},"end":{"type":"integer"},"step":{"type":"integer"},
@@ -324,7 +347,8 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
   write.success_status = 204;
   write.max_body_bytes = kMaxWriteBytes;
   write.query_params = {"precision", "db"};
-  router.add(write, [engine](http::Context& ctx) {
+  auto cache = std::make_shared<LineSeriesCache>();
+  router.add(write, [engine, cache](http::Context& ctx) {
     tsdb::Precision precision{};
     if (!tsdb::parse_precision(ctx.request.query("precision").value_or(""), precision))
       return reply_error(ctx,
@@ -347,12 +371,34 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
     const std::string& tenant = ctx.tenant();
     std::vector<tsdb::Append> samples;
     std::vector<std::size_t> lines;  // the line of each sample, for errors
-    std::string canonical, metric;
+    std::string canonical, metric, cache_key;
+    std::vector<std::size_t> misses;
     tsdb::Labels labels;
     tsdb::SeriesKey key;
     key.tenant = tenant;
     auto parsed = tsdb::parse_line_protocol(
         body, precision, engine->now(), [&](const tsdb::LinePoint& p) -> Status {
+          cache_key.assign(tenant).push_back('\0');
+          cache_key.append(p.series_text);
+          misses.clear();
+          {
+            std::shared_lock lock(cache->mutex);
+            auto it = cache->lines.find(std::string_view(cache_key));
+            for (std::size_t f = 0; f < p.fields.size(); ++f) {
+              const tsdb::SeriesId* id =
+                  it == cache->lines.end()
+                      ? nullptr
+                      : LineSeriesCache::find(it->second, f, p.fields[f].first);
+              if (id == nullptr) {
+                misses.push_back(f);
+                continue;
+              }
+              samples.push_back({*id, p.t_ms, p.fields[f].second});
+              lines.push_back(p.line);
+            }
+          }
+          if (misses.empty())
+            return ok();
           std::string device;
           labels.clear();
           for (const auto& [k, v] : p.tags) {
@@ -365,7 +411,8 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
             return fail(ErrorCode::kInvalidArgument,
                         "line " + std::to_string(p.line) + ": a tag name repeats");
           std::string measurement = sanitize_name(p.measurement, false);
-          for (const auto& [field, value] : p.fields) {
+          for (std::size_t f : misses) {
+            const auto& [field, value] = p.fields[f];
             metric =
                 field == "value" ? measurement : measurement + "_" + sanitize_name(field, true);
             tsdb::canonical_key(canonical, tenant, metric, device, labels);
@@ -381,6 +428,12 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
             }
             samples.push_back({*id, p.t_ms, value});
             lines.push_back(p.line);
+            std::unique_lock lock(cache->mutex);
+            if (cache->lines.size() >= LineSeriesCache::kMaxLines)
+              cache->lines.clear();
+            auto& fields = cache->lines[cache_key];
+            if (LineSeriesCache::find(fields, f, field) == nullptr)
+              fields.emplace_back(field, *id);
           }
           return ok();
         });

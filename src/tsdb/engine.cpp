@@ -298,7 +298,7 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
   // Pass 1: check everything; keep track of each series' last time within the batch.
   std::vector<Append> accepted;
   accepted.reserve(samples.size());
-  std::unordered_map<SeriesId, std::pair<std::int64_t, double>> pending;
+  const std::uint64_t batch = ++batch_;
   for (std::size_t i = 0; i < samples.size(); ++i) {
     const auto& s = samples[i];
     auto refuse = [&](std::string why) {
@@ -315,10 +315,9 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
                     ")");
     if (s.t > newest_allowed)
       return refuse("sample at " + format_iso8601(s.t) + " is in the future");
-    std::int64_t last_t = head_[s.series].last_t;
-    double last_v = head_[s.series].last_v;
-    if (auto it = pending.find(s.series); it != pending.end())
-      std::tie(last_t, last_v) = it->second;
+    auto& h = head_[s.series];
+    std::int64_t last_t = h.batch == batch ? h.batch_t : h.last_t;
+    double last_v = h.batch == batch ? h.batch_v : h.last_v;
     if (s.t < last_t || (s.t == last_t &&
                          std::bit_cast<std::uint64_t>(s.v) != std::bit_cast<std::uint64_t>(last_v)))
       return refuse("sample at " + format_iso8601(s.t) +
@@ -327,7 +326,9 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
       ++report.duplicates;
       continue;
     }
-    pending[s.series] = {s.t, s.v};
+    h.batch = batch;
+    h.batch_t = s.t;
+    h.batch_v = s.v;
     accepted.push_back(s);
   }
   if (accepted.empty()) {

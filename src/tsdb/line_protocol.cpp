@@ -6,13 +6,33 @@
 namespace epcfleet::tsdb {
 namespace {
 
+// Delimiter sets as 256-entry tables: a lookup per byte instead of a search.
+struct CharSet {
+  bool member[256] = {};
+  constexpr explicit CharSet(std::string_view chars) {
+    for (char c : chars)
+      member[static_cast<unsigned char>(c)] = true;
+    member[0] = true;  // a NUL ends every name, and the line's check then refuses it
+  }
+  bool operator()(char c) const { return member[static_cast<unsigned char>(c)]; }
+};
+constexpr CharSet kMeasurementEnd(", \\");
+constexpr CharSet kKeyEnd("=, \\");
+constexpr CharSet kTagValueEnd(", \\");
+
 // Reads up to an unescaped delimiter, unescaping backslash sequences into `out`.
-std::size_t read_token(std::string_view line, std::size_t pos, std::string_view delimiters,
+std::size_t read_token(std::string_view line, std::size_t pos, const CharSet& stop,
                        std::string& out) {
   out.clear();
   while (pos < line.size()) {
-    char c = line[pos];
-    if (c == '\\' && pos + 1 < line.size()) {
+    // Copy the run of ordinary bytes at once.
+    std::size_t start = pos;
+    while (pos < line.size() && !stop(line[pos]))
+      ++pos;
+    out.append(line.data() + start, pos - start);
+    if (pos >= line.size() || line[pos] != '\\')
+      break;
+    if (pos + 1 < line.size()) {
       char next = line[pos + 1];
       if (next == ',' || next == '=' || next == ' ' || next == '\\' || next == '"') {
         out.push_back(next);
@@ -20,9 +40,7 @@ std::size_t read_token(std::string_view line, std::size_t pos, std::string_view 
         continue;
       }
     }
-    if (delimiters.find(c) != std::string_view::npos)
-      break;
-    out.push_back(c);
+    out.push_back('\\');  // a lone backslash is itself
     ++pos;
   }
   return pos;
@@ -84,24 +102,25 @@ Result<LineStats> parse_line_protocol(std::string_view body, Precision precision
     point.skipped_fields = 0;
     point.line = line_no;
     // measurement[,tag=value…]
-    std::size_t pos = read_token(line, 0, ", ", point.measurement);
+    std::size_t pos = read_token(line, 0, kMeasurementEnd, point.measurement);
     if (point.measurement.empty())
       return fail(line_error(line_no, "missing measurement"));
     while (pos < line.size() && line[pos] == ',') {
-      pos = read_token(line, pos + 1, "=, ", key);
+      pos = read_token(line, pos + 1, kKeyEnd, key);
       if (pos >= line.size() || line[pos] != '=' || key.empty())
         return fail(line_error(line_no, "malformed tag (expected key=value)"));
-      pos = read_token(line, pos + 1, ", ", value);
+      pos = read_token(line, pos + 1, kTagValueEnd, value);
       if (value.empty())
         return fail(line_error(line_no, "tag '" + key + "' has an empty value"));
       point.tags.emplace_back(key, value);
     }
     if (pos >= line.size() || line[pos] != ' ')
       return fail(line_error(line_no, "missing fields"));
+    point.series_text = line.substr(0, pos);
     ++pos;
     // field=value[,field=value…]
     while (true) {
-      pos = read_token(line, pos, "=, ", key);
+      pos = read_token(line, pos, kKeyEnd, key);
       if (pos >= line.size() || line[pos] != '=' || key.empty())
         return fail(line_error(line_no, "malformed field (expected key=value)"));
       ++pos;

@@ -99,7 +99,7 @@ Result<std::unique_ptr<SeriesRegistry>> SeriesRegistry::open(const std::filesyst
 }
 
 std::optional<SeriesId> SeriesRegistry::find(std::string_view canonical) const {
-  auto it = by_key_.find(std::string(canonical));
+  auto it = by_key_.find(canonical);
   if (it == by_key_.end())
     return std::nullopt;
   return it->second;

@@ -147,6 +147,10 @@ private:
     std::vector<std::pair<std::int64_t, HeadChunk>> chunks;  // window start, ascending
     std::int64_t last_t = INT64_MIN;
     double last_v = 0.0;
+    // The series' newest time and value within the batch being checked (when batch == current).
+    std::uint64_t batch = 0;
+    std::int64_t batch_t = INT64_MIN;
+    double batch_v = 0.0;
   };
   struct Segment {
     std::uint64_t seq = 0;
@@ -174,6 +178,7 @@ private:
   mutable std::shared_mutex mutex_;
   std::unique_ptr<SeriesRegistry> registry_;
   AppendObserver observer_;
+  std::uint64_t batch_ = 0;  // append() calls, to tell HeadSeries::batch_* apart
   std::vector<HeadSeries> head_;
   std::map<std::int64_t, std::size_t> windows_;  // window start -> chunks in the head
   std::unordered_map<SeriesId, HeadChunk> flushing_;

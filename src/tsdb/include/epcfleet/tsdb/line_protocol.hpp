@@ -20,6 +20,7 @@ bool parse_precision(std::string_view text, Precision& out);
 
 struct LinePoint {
   std::string measurement;
+  std::string_view series_text;  // measurement and tags as written: a cache key for the series
   std::vector<std::pair<std::string, std::string>> tags;  // unescaped, as given
   std::vector<std::pair<std::string, double>> fields;     // numeric and boolean fields
   std::size_t skipped_fields = 0;                         // string fields

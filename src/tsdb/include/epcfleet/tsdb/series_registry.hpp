@@ -25,6 +25,12 @@ void canonical_key(std::string& out, std::string_view tenant, std::string_view m
 // Sorts by name; false when a name repeats.
 bool normalize(Labels& labels);
 
+// Lets maps keyed by std::string be searched with a string_view, without a copy.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
 class SeriesRegistry {
 public:
   static Result<std::unique_ptr<SeriesRegistry>> open(const std::filesystem::path& file);
@@ -53,7 +59,7 @@ private:
 
   std::unique_ptr<RecordWriter> log_;
   std::deque<SeriesKey> keys_;  // stable references
-  std::unordered_map<std::string, SeriesId> by_key_;
+  std::unordered_map<std::string, SeriesId, StringHash, std::equal_to<>> by_key_;
   std::unordered_map<std::string, std::vector<SeriesId>> by_tenant_;
   std::unordered_map<std::string, std::vector<SeriesId>> by_metric_;         // tenant\0metric
   std::unordered_map<std::string, std::vector<SeriesId>> by_metric_device_;  // …\0device
