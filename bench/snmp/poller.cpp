@@ -155,11 +155,14 @@ std::vector<Device> load(const Args& a) {
 class Poller {
 public:
   Poller(const Args& args, std::vector<Device> devices)
-      : args_(args), devices_(std::move(devices)), client_(options(args)) {
+      : args_(args),
+        devices_(std::move(devices)),
+        client_(std::make_unique<snmp::Client>(options(args))) {
     if (!args.results.empty())
       results_ = std::fopen(args.results.c_str(), "a");
   }
   ~Poller() {
+    client_.reset();  // its cancelled operations still call back into this object
     if (results_ != nullptr)
       std::fclose(results_);
   }
@@ -191,7 +194,7 @@ public:
         start_poll(i);
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    const auto s = client_.stats();
+    const auto s = client_->stats();
     std::fprintf(stderr,
                  "polls ok=%lu failed=%lu | ops started=%lu completed=%lu failed=%lu requests=%lu "
                  "retries=%lu timeouts=%lu responses=%lu varbinds=%lu discoveries=%lu "
@@ -216,13 +219,13 @@ private:
     Device& d = devices_[i];
     d.poll_started = Clock::now();
     d.varbinds = 0;
-    client_.get(d.target, {snmp::Oid{1, 3, 6, 1, 2, 1, 1, 3, 0}},
-                [this, i](snmp::Result<snmp::Response> r) {
-                  if (!r)
-                    return done(i, false, &r.error());
-                  devices_[i].varbinds += r->varbinds.size();
-                  walk(i, 0);
-                });
+    client_->get(d.target, {snmp::Oid{1, 3, 6, 1, 2, 1, 1, 3, 0}},
+                 [this, i](snmp::Result<snmp::Response> r) {
+                   if (!r)
+                     return done(i, false, &r.error());
+                   devices_[i].varbinds += r->varbinds.size();
+                   walk(i, 0);
+                 });
   }
 
   void walk(std::size_t i, int table) {
@@ -230,7 +233,7 @@ private:
                                         snmp::Oid{1, 3, 6, 1, 2, 1, 31, 1, 1}};
     snmp::WalkOptions w;
     w.max_repetitions = args_.max_repetitions;
-    client_.walk(
+    client_->walk(
         devices_[i].target, kTables[table],
         [this, i, table](snmp::Result<snmp::Response> r) {
           if (!r)
@@ -270,7 +273,7 @@ private:
 
   Args args_;
   std::vector<Device> devices_;
-  snmp::Client client_;
+  std::unique_ptr<snmp::Client> client_;
   std::FILE* results_ = nullptr;
   std::mutex mutex_;
   std::multimap<Clock::time_point, std::size_t> due_;

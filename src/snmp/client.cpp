@@ -237,6 +237,7 @@ public:
     s.varbinds = varbinds_.load(std::memory_order_relaxed);
     s.discoveries = discoveries_.load(std::memory_order_relaxed);
     s.time_resyncs = resyncs_.load(std::memory_order_relaxed);
+    s.engine_id_changes = engine_changes_.load(std::memory_order_relaxed);
     s.unmatched_datagrams = unmatched_.load(std::memory_order_relaxed);
     s.bad_datagrams = bad_.load(std::memory_order_relaxed);
     s.in_flight = in_flight_gauge_.load(std::memory_order_relaxed);
@@ -757,6 +758,7 @@ private:
       case ReportKind::kUnknownEngineId:
         if (op->rediscoveries < 1 && !decoded.engine_id.empty()) {
           ++op->rediscoveries;
+          bump(engine_changes_);
           engine->engine_id = decoded.engine_id;
           engine->time = decoded.engine_time.value_or(EngineTime{});
           engine->synced_at = Clock::now();
@@ -843,8 +845,8 @@ private:
   bool stopping_ = false;
 
   std::atomic<std::uint64_t> started_{0}, completed_{0}, failed_{0}, sent_{0}, retries_{0},
-      timeouts_{0}, responses_{0}, varbinds_{0}, discoveries_{0}, resyncs_{0}, unmatched_{0},
-      bad_{0}, in_flight_gauge_{0}, queued_gauge_{0};
+      timeouts_{0}, responses_{0}, varbinds_{0}, discoveries_{0}, resyncs_{0}, engine_changes_{0},
+      unmatched_{0}, bad_{0}, in_flight_gauge_{0}, queued_gauge_{0};
 
   std::thread thread_;  // last: started once everything above exists
 };

@@ -225,6 +225,20 @@ bool convert_varbind(const netsnmp_variable_list* var, VarBind& out) {
 
 std::once_flag g_init_once;
 
+// net-snmp is not reentrant and its USM tables are process-wide: every Codec (one per client)
+// takes this lock around each call, and they share the one user they rewrite per message.
+std::mutex g_mutex;
+usmUser* g_user = nullptr;
+int g_user_refs = 0;
+
+}  // namespace
+
+std::mutex& g_mutex_for_peek() {
+  return g_mutex;
+}
+
+namespace {
+
 void init_library(const std::string& state_dir) {
   std::call_once(g_init_once, [&] {
     ::mkdir(state_dir.c_str(), 0700);
@@ -253,12 +267,13 @@ void init_library(const std::string& state_dir) {
 struct Codec::State {
   netsnmp_session build_session{};
   netsnmp_session parse_session{};
-  usmUser* user = nullptr;  // the one user in net-snmp's list, rewritten per message
+  usmUser* user = nullptr;  // g_user: the one user in net-snmp's list, rewritten per message
   u_char* buffer = nullptr;
   size_t buffer_size = 0;
 };
 
 Codec::Codec(const std::string& state_dir) : state_(new State) {
+  const std::lock_guard lock(g_mutex);
   init_library(state_dir);
   snmp_sess_init(&state_->build_session);
   state_->build_session.version = SNMP_DEFAULT_VERSION;
@@ -268,17 +283,24 @@ Codec::Codec(const std::string& state_dir) : state_(new State) {
   state_->buffer_size = 2048;
   state_->buffer = static_cast<u_char*>(std::malloc(state_->buffer_size));
 
-  state_->user = usm_create_user();
-  assign_string(state_->user->name, "");
-  assign_string(state_->user->secName, "");
-  state_->user->userStatus = RS_ACTIVE;
-  state_->user->userStorageType = ST_READONLY;
-  usm_add_user(state_->user);
+  if (g_user_refs++ == 0) {
+    g_user = usm_create_user();
+    assign_string(g_user->name, "");
+    assign_string(g_user->secName, "");
+    g_user->userStatus = RS_ACTIVE;
+    g_user->userStorageType = ST_READONLY;
+    usm_add_user(g_user);
+  }
+  state_->user = g_user;
 }
 
 Codec::~Codec() {
-  usm_remove_user(state_->user);
-  usm_free_user(state_->user);
+  const std::lock_guard lock(g_mutex);
+  if (--g_user_refs == 0) {
+    usm_remove_user(g_user);
+    usm_free_user(g_user);
+    g_user = nullptr;
+  }
   std::free(state_->buffer);
   delete state_;
 }
@@ -321,6 +343,7 @@ void Codec::set_engine_time(std::string_view engine_id, EngineTime time) {
 
 std::optional<std::basic_string_view<std::uint8_t>> Codec::encode(const EncodeRequest& request,
                                                                   std::string& error) {
+  const std::lock_guard lock(g_mutex);
   const Target& target = *request.target;
   int command = SNMP_MSG_GET;
   if (request.kind == PduKind::kGetNext)
@@ -398,6 +421,7 @@ std::optional<std::basic_string_view<std::uint8_t>> Codec::encode(const EncodeRe
 }
 
 Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context) {
+  const std::lock_guard lock(g_mutex);
   Decoded out;
   netsnmp_session* session = &state_->parse_session;
   // snmp_parse may write into the buffer (decryption happens elsewhere, but be safe): copy.
@@ -477,6 +501,7 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
 }
 
 std::vector<std::uint8_t> Codec::password_to_key(AuthProtocol auth, std::string_view password) {
+  const std::lock_guard lock(g_mutex);
   const ProtocolOid hash = auth_oid(auth == AuthProtocol::kNone ? AuthProtocol::kSHA : auth);
   u_char key[SNMP_MAXBUF_SMALL];
   size_t key_length = sizeof(key);
@@ -488,6 +513,7 @@ std::vector<std::uint8_t> Codec::password_to_key(AuthProtocol auth, std::string_
 
 std::optional<UserKeys> Codec::localize(AuthProtocol auth, PrivProtocol priv,
                                         const UserKeys& master, std::string_view engine_id) {
+  const std::lock_guard lock(g_mutex);
   UserKeys out;
   if (auth == AuthProtocol::kNone)
     return out;
@@ -536,6 +562,7 @@ namespace epcfleet::snmp {
 std::optional<DatagramHeader> peek_datagram(const std::uint8_t* data, std::size_t size) {
   if (data == nullptr || size < 2)
     return std::nullopt;
+  const std::lock_guard lock(detail::g_mutex_for_peek());
   auto* p = const_cast<u_char*>(data);  // net-snmp's parsers take non-const pointers, never write
   size_t length = size;
   u_char type = 0;

@@ -10,9 +10,11 @@
 // before every encode and decode, and engine times are set from (and read back into) the
 // client's per-device state around every message. Nothing stale can be picked up.
 //
-// Not thread-safe: one Codec, used on one thread (net-snmp is not reentrant either).
+// net-snmp is not reentrant and its tables are process-wide: every call into it, from any Codec
+// (one per client, each on its client's thread), holds one process-wide lock.
 
 #include <cstdint>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -95,6 +97,9 @@ struct DecodeContext {
   std::string_view engine_id;
   EngineTime engine_time;
 };
+
+// The process-wide lock around net-snmp (peek_datagram takes it too).
+std::mutex& g_mutex_for_peek();
 
 class Codec {
 public:

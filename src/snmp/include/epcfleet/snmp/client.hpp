@@ -6,14 +6,13 @@
 // request id (v1/v2c) or message id (v3), and per-device state (engine id, boots and time,
 // localized keys) lives here, not in net-snmp's process-wide tables. See docs/snmp-design.md.
 //
-// All net-snmp calls happen on the client's own thread (the library is not reentrant). The
-// public methods may be called from any thread; callbacks run on the client's thread and must
-// not block (post heavy work elsewhere).
+// All net-snmp calls happen on the client's own thread, under a process-wide lock when several
+// clients exist (the library is not reentrant). The public methods may be called from any
+// thread; callbacks run on the client's thread and must not block (post heavy work elsewhere).
 //
 // Never: keep secrets in logs or error messages; let a device that stops answering hold up the
 // others; trust a datagram that does not come from the device its id was sent to.
 
-#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -52,6 +51,7 @@ struct ClientStats {
   std::uint64_t varbinds = 0;
   std::uint64_t discoveries = 0;          // engine-id probes sent
   std::uint64_t time_resyncs = 0;         // notInTimeWindow handled
+  std::uint64_t engine_id_changes = 0;    // unknownEngineID from a known agent: rediscovered
   std::uint64_t unmatched_datagrams = 0;  // unknown id, or from the wrong address
   std::uint64_t bad_datagrams = 0;        // could not be decoded or authenticated
   std::uint64_t in_flight = 0;            // now
