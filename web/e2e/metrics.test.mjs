@@ -1,12 +1,14 @@
 // End-to-end test of the Metrics page against the real epcfleetd, in headless Chromium:
 // samples written in InfluxDB line protocol with an API token (POST …/write) come back as a
-// chart line (through /series and /query_range) and in the latest values (through /query).
+// metric name (through /metrics), a chart line (through /series and /query_range) and in the
+// latest values (through /query).
 // Any console error or CSP violation fails the test.
 //
 //   EPCFLEETD=/path/to/epcfleetd node --test web/e2e/
 //
-// The time-series routes (docs/timeseries.md) arrived after the dashboard's page: against a
-// server without them the test is skipped, saying so, after probing the routes.
+// The time-series routes (docs/timeseries.md) arrived after the dashboard's page, and /metrics
+// after those: against a server without them the test is skipped, saying so, after probing the
+// routes.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ADMIN, ADMIN_PASSWORD, call, launchBrowser, signIn, skipReason as skip, startServer, TmpDirs } from './support.mjs';
@@ -44,10 +46,11 @@ if (!skip) describe('metrics page', () => {
     // Probe: an empty body writes nothing; a missing route answers 404 "no such endpoint".
     const write = await call(base, 'POST', '/api/v1/tenants/acme/write?precision=s', { raw: ' ', token, contentType: 'text/plain' });
     const range = await call(base, 'GET', `/api/v1/tenants/acme/query_range?metric=${METRIC}`, { token: admin });
-    if (write.status === 404 || range.status === 404)
+    const metrics = await call(base, 'GET', '/api/v1/tenants/acme/metrics', { token: admin });
+    if (write.status === 404 || range.status === 404 || metrics.status === 404)
       missing =
-        `this epcfleetd has no time-series API yet (POST …/write answered ${write.status}, GET …/query_range ` +
-        `${range.status}): the Metrics page needs the routes of docs/timeseries.md`;
+        `this epcfleetd lacks time-series routes (POST …/write answered ${write.status}, GET …/query_range ` +
+        `${range.status}, GET …/metrics ${metrics.status}): the Metrics page needs the routes of docs/timeseries.md`;
   });
 
   after(async () => {
@@ -85,11 +88,14 @@ if (!skip) describe('metrics page', () => {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Metrics' }).click();
       await page.getByRole('heading', { name: 'Metrics', exact: true }).waitFor();
       await page.getByText('Pick a metric').waitFor();
-      // The names come from /series.
-      await page.locator(`#metrics-metric-names option[value="${METRIC}"]`).waitFor({ state: 'attached' });
+      // The names come from /metrics, each with its series count.
+      const option = page.locator(`#metrics-metric-names option[value="${METRIC}"]`);
+      await option.waitFor({ state: 'attached' });
+      assert.equal(await option.getAttribute('label'), '2 series');
 
       await page.fill('#metrics-metric', METRIC);
       await page.press('#metrics-metric', 'Enter');
+      await page.getByTestId('metric-series').filter({ hasText: '2 series' }).waitFor();
       const chart = page.getByTestId('timeseries-chart');
       const lineA = chart.locator('path.line[data-series="epc-a"]');
       await lineA.waitFor();

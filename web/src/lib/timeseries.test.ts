@@ -4,6 +4,7 @@ import {
   describeQuery,
   discoverSeries,
   labelMatchers,
+  listMetrics,
   NICE_STEPS,
   queryLatest,
   queryRange,
@@ -130,6 +131,13 @@ describe('time-series client', () => {
     await queryLatest('acme', { metric: 'epcAttachedUEs', at: 1_700_000_000_000, lookbackMs: 5 * M });
     expect(sent().pathname).toBe('/api/v1/tenants/acme/query');
     expect(Object.fromEntries(sent().searchParams)).toEqual({ metric: 'epcAttachedUEs', at: '1700000000', lookback: '300s' });
+  });
+
+  it('lists the metric names of a tenant with their series counts', async () => {
+    fetchMock.mockResolvedValue(ok({ items: [{ name: 'if_HCInOctets', series: 3 }] }));
+    expect(await listMetrics('a b')).toEqual([{ name: 'if_HCInOctets', series: 3 }]);
+    expect(sent().pathname).toBe('/api/v1/tenants/a%20b/metrics');
+    expect([...sent().searchParams.keys()]).toEqual([]);
   });
 
   it('walks /series pages and says when it stopped early', async () => {

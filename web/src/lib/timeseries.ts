@@ -1,6 +1,6 @@
-// The time-series API (docs/timeseries.md): series discovery, range queries, latest values, and
-// the step a chart should ask for. Answers carry times in Unix milliseconds; requests send
-// times in Unix seconds and steps as durations ("60s"), as the contract asks.
+// The time-series API (docs/timeseries.md): metric names, series discovery, range queries,
+// latest values, and the step a chart should ask for. Answers carry times in Unix milliseconds;
+// requests send times in Unix seconds and steps as durations ("60s"), as the contract asks.
 import { api } from './api';
 import { fetchAll } from './paging';
 import type { Page } from './types';
@@ -83,6 +83,16 @@ export const toApiTime = (ms: number) => ms / 1000;
 
 /** "60s", "1.5s": a step for the API. */
 export const toApiDuration = (ms: number) => `${ms / 1000}s`;
+
+/** One metric of a tenant as /metrics names it, with how many series it has. */
+export interface MetricInfo {
+  name: string;
+  series: number;
+}
+
+/** Every metric name of the tenant with its series count, sorted by name. */
+export const listMetrics = (tenant: string, signal?: AbortSignal): Promise<MetricInfo[]> =>
+  api.get<{ items: MetricInfo[] }>(`${base(tenant)}/metrics`, { signal }).then((answer) => answer.items);
 
 export interface SeriesFilter {
   metric?: string | null;

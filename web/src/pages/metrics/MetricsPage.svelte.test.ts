@@ -20,6 +20,10 @@ const SERIES = [
   { metric: 'ifHCInOctets', device: 'epc-2', labels: { ifName: 'eth0' } },
   { metric: 'epcAttachedUEs', device: 'epc-3', labels: {} },
 ];
+const METRICS = [
+  { name: 'epcAttachedUEs', series: 1 },
+  { name: 'ifHCInOctets', series: 2 },
+];
 
 describe('MetricsPage', () => {
   const fetchMock = vi.fn<typeof fetch>();
@@ -34,7 +38,11 @@ describe('MetricsPage', () => {
     vi.stubGlobal('ResizeObserver', FakeResizeObserver);
     fetchMock.mockImplementation(async (input) => {
       const url = new URL(String(input), 'https://x');
-      if (url.pathname.endsWith('/series')) return json({ items: SERIES, next_cursor: null });
+      if (url.pathname.endsWith('/metrics')) return json({ items: METRICS });
+      if (url.pathname.endsWith('/series')) {
+        const metric = url.searchParams.get('metric');
+        return json({ items: SERIES.filter((s) => !metric || s.metric === metric), next_cursor: null });
+      }
       if (url.pathname.endsWith('/query_range'))
         return json({ start: 0, end: 60_000, step: 60_000, tier: 'raw', timestamps: [0, 60_000], series: [{ metric: 'x', device: 'epc-1', labels: {}, values: [1, 2] }] });
       return json({ at: 0, series: [] });
@@ -57,22 +65,32 @@ describe('MetricsPage', () => {
     }
   }
 
-  it('offers the metrics from /series and charts the one picked, counters as a rate', async () => {
+  it('offers the metrics from /metrics and charts the one picked, counters as a rate', async () => {
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
     await settle();
     expect(target.textContent).toMatch(/Pick a metric/);
-    expect(target.textContent).toMatch(/2 metrics from\s+3\s+devices/);
-    const names = [...target.querySelectorAll('#metrics-metric-names option')].map((o) => o.getAttribute('value'));
-    expect(names).toEqual(['epcAttachedUEs', 'ifHCInOctets']);
+    expect(target.textContent).toMatch(/2 metrics in\s+3\s+series/);
+    const names = [...target.querySelectorAll<HTMLOptionElement>('#metrics-metric-names option')].map((o) => [o.value, o.label]);
+    expect(names).toEqual([
+      ['epcAttachedUEs', '1 series'],
+      ['ifHCInOctets', '2 series'],
+    ]);
+    expect(calls('/metrics')).toHaveLength(1);
+    // No series are read until a metric is chosen.
+    expect(calls('/series')).toHaveLength(0);
 
     const input = target.querySelector<HTMLInputElement>('#metrics-metric')!;
     input.value = 'ifHCInOctets';
     input.dispatchEvent(new Event('change', { bubbles: true }));
     await settle();
 
-    // Devices now come from the chosen metric's series.
+    // Devices come from the chosen metric's series.
+    const series = calls('/series');
+    expect(series).toHaveLength(1);
+    expect(series[0]!.searchParams.get('metric')).toBe('ifHCInOctets');
     const devices = [...target.querySelectorAll('#metrics-device option')].map((o) => o.textContent);
     expect(devices).toEqual(['All devices', 'epc-1', 'epc-2']);
+    expect(target.querySelector('[data-testid="metric-series"]')?.textContent).toBe('2 series');
     expect(target.querySelector<HTMLSelectElement>('#metrics-fn')!.value).toBe('rate');
 
     const ranges = calls('/query_range');
@@ -92,10 +110,43 @@ describe('MetricsPage', () => {
     expect(ranges).toHaveLength(1);
     expect(Object.fromEntries(ranges[0]!.searchParams)).toMatchObject({ metric: 'epcAttachedUEs', device: 'epc-3', fn: 'max', step: '1800s' });
     expect(target.querySelector('[aria-pressed="true"]')?.textContent).toBe('7d');
+    expect(calls('/series').map((u) => u.searchParams.get('metric'))).toEqual(['epcAttachedUEs']);
+    const devices = [...target.querySelectorAll('#metrics-device option')].map((o) => o.textContent);
+    expect(devices).toEqual(['All devices', 'epc-3']);
+    expect(target.querySelector<HTMLSelectElement>('#metrics-device')!.value).toBe('epc-3');
+  });
+
+  it('reads the chosen metric\'s series again on refresh', async () => {
+    history.replaceState(null, '', '/#/t/acme/metrics?metric=ifHCInOctets');
+    component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
+    await settle();
+    expect(calls('/series')).toHaveLength(1);
+    target.querySelector<HTMLButtonElement>('button[title="Load again"]')!.click();
+    await settle();
+    expect(calls('/metrics')).toHaveLength(2);
+    expect(calls('/series')).toHaveLength(2);
+  });
+
+  it('says when the metric names cannot be loaded, and loads them again on retry', async () => {
+    const names = fetchMock.getMockImplementation()!;
+    fetchMock.mockImplementation(async (input, init) =>
+      new URL(String(input), 'https://x').pathname.endsWith('/metrics')
+        ? new Response(JSON.stringify({ error: 'boom' }), { status: 500, headers: { 'Content-Type': 'application/json' } })
+        : names(input, init),
+    );
+    component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
+    await settle();
+    expect(target.textContent).toMatch(/Could not load this/);
+    fetchMock.mockImplementation(names);
+    const retry = [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Try again');
+    expect(retry).toBeTruthy();
+    retry!.click();
+    await settle();
+    expect(target.textContent).toMatch(/Pick a metric/);
   });
 
   it('explains how to get data into an empty tenant', async () => {
-    fetchMock.mockImplementation(async () => json({ items: [], next_cursor: null }));
+    fetchMock.mockImplementation(async () => json({ items: [] }));
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
     await settle();
     expect(target.textContent).toMatch(/No metrics yet/);
