@@ -213,6 +213,21 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
     return reply(200, page_body(std::move(items), next));
   });
 
+  http::RouteSpec metric_names{Method::kGet,
+                               "/api/v1/tenants/{t}/metrics",
+                               "The tenant's metric names and how many series each has.",
+                               "timeseries",
+                               Access::kTenant,
+                               Role::kViewer};
+  metric_names.response_schema = R"({"type":"object","properties":{"items":{"type":"array",
+"items":{"type":"object","properties":{"name":{"type":"string"},"series":{"type":"integer"}}}}}})";
+  router.add(metric_names, [engine](http::Context& ctx) {
+    json items = json::array();
+    for (const auto& [name, count] : engine->metrics(ctx.tenant()))
+      items.push_back({{"name", name}, {"series", count}});
+    return reply(200, json{{"items", std::move(items)}});
+  });
+
   http::RouteSpec range{Method::kGet,
                         "/api/v1/tenants/{t}/query_range",
                         "Aligned points of the matching series over a range: a function per step "

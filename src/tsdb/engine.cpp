@@ -307,7 +307,7 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
         *failed = i;
       return fail(ErrorCode::kInvalidArgument, std::move(why));
     };
-    if (s.series >= registry_->size())
+    if (s.series >= registry_->size() || registry_->dropped(s.series))
       return refuse("unknown series");
     if (s.t < head_min_t_)
       return refuse("sample at " + format_iso8601(s.t) +
@@ -404,6 +404,11 @@ std::vector<SeriesId> Engine::select(std::string_view tenant, std::string_view m
                                      std::string_view device) const {
   std::shared_lock lock(mutex_);
   return registry_->select(tenant, metric, device);
+}
+
+std::vector<std::pair<std::string, std::size_t>> Engine::metrics(std::string_view tenant) const {
+  std::shared_lock lock(mutex_);
+  return registry_->metrics(tenant);
 }
 
 SeriesKey Engine::key(SeriesId id) const {

@@ -179,6 +179,18 @@ std::vector<SeriesId> SeriesRegistry::select(std::string_view tenant, std::strin
   return out;
 }
 
+std::vector<std::pair<std::string, std::size_t>> SeriesRegistry::metrics(
+    std::string_view tenant) const {
+  std::vector<std::pair<std::string, std::size_t>> out;
+  std::string prefix(tenant);
+  prefix.push_back('\0');
+  for (const auto& [key, ids] : by_metric_)
+    if (key.starts_with(prefix))
+      out.emplace_back(key.substr(prefix.size()), ids.size());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::string> SeriesRegistry::tenants() const {
   std::vector<std::string> out;
   for (const auto& [t, _] : by_tenant_)

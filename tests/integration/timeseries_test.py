@@ -161,6 +161,9 @@ class TimeSeriesTest(unittest.TestCase):
         self.assertEqual(status, 200)
         self.assertEqual(sorted(x["device"] for x in page["items"]), ["rt-0", "rt-1", "rt-2"])
         self.assertEqual(page["items"][0]["labels"], {"ifName": "eth0"})
+        status, names = s.get("/api/v1/tenants/acme/metrics", self.amy)
+        self.assertEqual(status, 200, names)
+        self.assertIn({"name": "if_HCInOctets", "series": 3}, names["items"])
         status, page = s.get("/api/v1/tenants/acme/series", self.amy, labels="site=~nor.*,device!=rt-0")
         self.assertEqual({(x["metric"], x["device"]) for x in page["items"]},
                          {("epc_AttachedUEs", "rt-1"), ("epc_cpu", "rt-1")})

@@ -113,6 +113,7 @@ public:
   std::vector<SeriesId> select(std::string_view tenant, std::string_view metric,
                                std::string_view device) const;
   SeriesKey key(SeriesId id) const;
+  std::vector<std::pair<std::string, std::size_t>> metrics(std::string_view tenant) const;
   // Raw samples with t in [from, to), in time order.
   Status read_raw(SeriesId id, std::int64_t from, std::int64_t to, std::vector<Sample>& out) const;
   // Buckets of a rollup tier for [from, to): from the tier's blocks, and computed from raw

@@ -47,11 +47,13 @@ public:
   std::vector<SeriesId> select(std::string_view tenant, std::string_view metric,
                                std::string_view device) const;
   std::vector<std::string> tenants() const;
+  // The tenant's metric names with their series counts, sorted by name.
+  std::vector<std::pair<std::string, std::size_t>> metrics(std::string_view tenant) const;
 
   // Forgets every series of the tenant (persisted): a tenant created again under the same id
   // starts empty. Ids are not reused.
   Status drop_tenant(const std::string& tenant);
-  bool dropped(SeriesId id) const { return dropped_.count(id) != 0; }
+  bool dropped(SeriesId id) const { return !dropped_.empty() && dropped_.count(id) != 0; }
 
 private:
   void index(SeriesId id);
