@@ -65,7 +65,8 @@ int security_level(const Target& target) {
 // Replaces a malloc'd buffer owned by a net-snmp structure (it frees them with free()).
 template <typename T>
 void assign(T*& field, size_t& length, const T* data, size_t count) {
-  if (field != nullptr && length == count && std::memcmp(field, data, count * sizeof(T)) == 0)
+  if (field != nullptr && length == count &&
+      (count == 0 || std::memcmp(field, data, count * sizeof(T)) == 0))
     return;
   std::free(field);
   field = static_cast<T*>(std::malloc(std::max<size_t>(count, 1) * sizeof(T)));
@@ -262,6 +263,9 @@ void init_library(const std::string& state_dir) {
   });
 }
 
+constexpr std::size_t kMaxDatagram = 65536;
+constexpr std::size_t kSlack = 4096;
+
 }  // namespace
 
 struct Codec::State {
@@ -270,6 +274,7 @@ struct Codec::State {
   usmUser* user = nullptr;  // g_user: the one user in net-snmp's list, rewritten per message
   u_char* buffer = nullptr;
   size_t buffer_size = 0;
+  std::vector<u_char> rx = std::vector<u_char>(kMaxDatagram + kSlack);
 };
 
 Codec::Codec(const std::string& state_dir) : state_(new State) {
@@ -424,8 +429,21 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
   const std::lock_guard lock(g_mutex);
   Decoded out;
   netsnmp_session* session = &state_->parse_session;
-  // snmp_parse may write into the buffer (decryption happens elsewhere, but be safe): copy.
-  std::vector<u_char> copy(data, data + size);
+  // net-snmp 5.9.3 reads past the end of some malformed v3 messages (found by
+  // fuzz/snmp_receive_fuzz: asn_parse_string under the USM's security-parameter parsing reads a
+  // declared length beyond the datagram). Decode from our own buffer with zeroed slack behind the
+  // datagram, so such reads see zeros instead of whatever the heap holds next.
+  if (size > kMaxDatagram) {
+    Decoded too_big;
+    too_big.failure = DecodeFailure::kMalformed;
+    return too_big;
+  }
+  auto& rx = state_->rx;
+  const auto load = [&] {
+    std::memcpy(rx.data(), data, size);
+    std::memset(rx.data() + size, 0, kSlack);
+  };
+  load();
 
   const bool v3_context = context.target != nullptr && context.target->version == Version::kV3;
   if (v3_context) {
@@ -436,7 +454,7 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
   auto parse = [&](netsnmp_pdu*& pdu) {
     pdu = static_cast<netsnmp_pdu*>(std::calloc(1, sizeof(netsnmp_pdu)));
     session->s_snmp_errno = 0;
-    return snmp_parse(nullptr, session, pdu, copy.data(), copy.size());
+    return snmp_parse(nullptr, session, pdu, rx.data(), size);
   };
   netsnmp_pdu* pdu = nullptr;
   int rc = parse(pdu);
@@ -450,7 +468,7 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
     const std::string other(reinterpret_cast<const char*>(pdu->securityEngineID),
                             pdu->securityEngineIDLen);
     snmp_free_pdu(pdu);
-    copy.assign(data, data + size);
+    load();
     install_user(*context.target, context.localized, other);
     rc = parse(pdu);
   }
