@@ -466,8 +466,8 @@ Status Engine::read_rollup(SeriesId id, Tier tier, std::int64_t from, std::int64
         if (block->info().mint < to && block->info().maxt > from)
           blocks.push_back(block);
       }
-    covered = std::max(covered, head_min_t_);
   }
+  // Rollups exist only for data that aged out of the raw tier; newer data is rolled up here.
   for (const auto& block : blocks)
     if (auto st = block->read_buckets(id, from, std::min(to, covered), out); !st)
       return st;
@@ -539,7 +539,7 @@ Status Engine::flush_window(std::int64_t window) {
     if (auto st = open_segment(segments_.back().seq + 1); !st)
       return st;
   }
-  // 2. Write the blocks: raw and both rollups, per tenant. Chunks are immutable while flushing.
+  // 2. Write the raw blocks, per tenant. Chunks are immutable while flushing.
   // On failure the chunks go back to the head (the WAL still has them) and the flush is retried
   // on the next round; block files written so far are above the head marker, so a restart drops
   // them too.
@@ -557,46 +557,31 @@ Status Engine::flush_window(std::int64_t window) {
     return fail(std::move(error));
   };
   for (const auto& [tenant, devices] : by_tenant_device) {
-    std::unique_ptr<BlockWriter> writers[3];
-    for (Tier tier : kTiers) {
-      auto w = BlockWriter::create(block_path(tier_dir(tenant, tier), window, end), tenant, tier,
-                                   window, end);
-      if (!w)
-        return give_back(w.error());
-      writers[static_cast<std::size_t>(tier)] = std::move(*w);
-    }
-    std::vector<SeriesColumns> raw, m5, h1;
+    auto writer = BlockWriter::create(block_path(tier_dir(tenant, Tier::kRaw), window, end), tenant,
+                                      Tier::kRaw, window, end);
+    if (!writer)
+      return give_back(writer.error());
+    std::vector<SeriesColumns> raw;
     for (const auto& [device, ids] : devices) {
       raw.clear();
-      m5.clear();
-      h1.clear();
       for (SeriesId id : ids) {
         SeriesColumns s;
         s.id = id;
         flushing_.at(id).decode(s.samples);
-        SeriesColumns r5{id, {}, {}}, r1{id, {}, {}};
-        rollup_samples(s.samples, kTierResolutionMs[1], r5.buckets);
-        rollup_samples(s.samples, kTierResolutionMs[2], r1.buckets);
         raw.push_back(std::move(s));
-        m5.push_back(std::move(r5));
-        h1.push_back(std::move(r1));
       }
-      for (auto [writer, group] :
-           {std::pair{&writers[0], &raw}, std::pair{&writers[1], &m5}, std::pair{&writers[2], &h1}})
-        if (auto st = (*writer)->add_group(device, *group); !st)
-          return give_back(st.error());
+      if (auto st = (*writer)->add_group(device, raw); !st)
+        return give_back(st.error());
     }
-    for (auto& w : writers) {
-      auto info = w->finish();
-      if (!info)
-        return give_back(info.error());
-      if (info->bytes == 0)
-        continue;
-      auto reader = BlockReader::open(info->path);
-      if (!reader)
-        return give_back(reader.error());
-      written.push_back(*reader);
-    }
+    auto info = (*writer)->finish();
+    if (!info)
+      return give_back(info.error());
+    if (info->bytes == 0)
+      continue;
+    auto reader = BlockReader::open(info->path);
+    if (!reader)
+      return give_back(reader.error());
+    written.push_back(*reader);
   }
   // 3. Commit: the marker moves past the window, then readers switch to the blocks and the WAL
   // segments that held only flushed samples go.
@@ -725,7 +710,49 @@ Status Engine::merge_blocks(const std::string& tenant, Tier tier, const BlockLis
 
 Status Engine::apply_retention() {
   std::lock_guard maintenance(maintenance_mutex_);
+  // Raw blocks past their retention are rolled up into the 5-minute and 1-hour tiers first
+  // (downsampling happens as data ages out, as in VictoriaMetrics and Thanos: recent data is
+  // kept raw only, and queries roll it up on the fly), then dropped with every other expired
+  // block. A rollup that exists already (a run interrupted after writing it) is not written again.
+  struct Expired {
+    std::string tenant;
+    std::shared_ptr<BlockReader> raw;
+    bool tiers[3] = {false, false, false};  // rollups to write
+  };
+  std::vector<Expired> to_roll_up;
   std::vector<std::shared_ptr<BlockReader>> dropped;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& [tenant, tiers] : blocks_) {
+      Retention r = retention_.count(tenant) ? retention_.at(tenant) : options_.default_retention;
+      for (const auto& b : tiers[0]) {
+        if (b->info().maxt > now() - r.raw_ms)
+          continue;
+        Expired e{tenant, b, {}};
+        for (Tier tier : {Tier::k5m, Tier::k1h}) {
+          auto t = static_cast<std::size_t>(tier);
+          bool covered = std::any_of(tiers[t].begin(), tiers[t].end(), [&](const auto& x) {
+            return x->info().mint <= b->info().mint && x->info().maxt >= b->info().maxt;
+          });
+          e.tiers[t] = !covered && b->info().maxt > now() - r.of(tier);
+        }
+        to_roll_up.push_back(std::move(e));
+      }
+    }
+  }
+  for (const auto& e : to_roll_up)
+    for (Tier tier : {Tier::k5m, Tier::k1h}) {
+      if (!e.tiers[static_cast<std::size_t>(tier)])
+        continue;
+      auto reader = roll_up(e.tenant, *e.raw, tier);
+      if (!reader)
+        return fail(reader.error());
+      std::unique_lock lock(mutex_);
+      auto& list = blocks_[e.tenant][static_cast<std::size_t>(tier)];
+      list.push_back(*reader);
+      std::sort(list.begin(), list.end(),
+                [](const auto& a, const auto& b) { return a->info().mint < b->info().mint; });
+    }
   {
     std::unique_lock lock(mutex_);
     for (auto& [tenant, tiers] : blocks_) {
@@ -748,6 +775,32 @@ Status Engine::apply_retention() {
     b->mark_obsolete();
   dropped_blocks_.fetch_add(dropped.size(), std::memory_order_relaxed);
   return ok();
+}
+
+Result<std::shared_ptr<BlockReader>> Engine::roll_up(const std::string& tenant,
+                                                     const BlockReader& raw, Tier tier) {
+  const auto& info = raw.info();
+  auto writer = BlockWriter::create(block_path(tier_dir(tenant, tier), info.mint, info.maxt),
+                                    tenant, tier, info.mint, info.maxt);
+  if (!writer)
+    return fail(writer.error());
+  const std::int64_t resolution = kTierResolutionMs[static_cast<std::size_t>(tier)];
+  std::vector<SeriesColumns> group;
+  for (std::size_t g = 0; g < raw.group_count(); ++g) {
+    group.clear();
+    if (auto st = raw.read_group(g, group); !st)
+      return fail(st.error());
+    for (auto& s : group) {
+      rollup_samples(s.samples, resolution, s.buckets);
+      s.samples = {};
+    }
+    if (auto st = (*writer)->add_group(raw.group_device(g), group); !st)
+      return fail(st.error());
+  }
+  auto written = (*writer)->finish();
+  if (!written)
+    return fail(written.error());
+  return BlockReader::open(written->path);
 }
 
 Status Engine::drop_tenant(const std::string& tenant) {

@@ -94,7 +94,7 @@ TEST(Engine, RefusesOutOfOrderAndFutureSamplesWholeBatchAndIgnoresExactDuplicate
   EXPECT_EQ(raw(**e, id, kT0, kT0 + kDayMs).size(), 3u) << "a refused batch writes nothing";
 }
 
-TEST(Engine, FlushWritesBlocksWithRollupsAndDeletesTheWal) {
+TEST(Engine, FlushWritesRawBlocksAndDeletesTheWalAndRollupsComeFromRaw) {
   epcfleet::testing::TempDir dir;
   Clock clock;
   auto e = Engine::open(options_for(dir.path(), clock));
@@ -113,7 +113,7 @@ TEST(Engine, FlushWritesBlocksWithRollupsAndDeletesTheWal) {
   ASSERT_EQ(all.size(), 300u);
   for (int m = 0; m < 300; ++m)
     ASSERT_EQ(all[static_cast<std::size_t>(m)].v, 1000.0 * m);
-  // 5-minute rollups: from blocks for the first four hours, computed from the head after.
+  // 5-minute rollups, rolled up on the fly from raw blocks and the head (no rollup blocks yet).
   std::vector<Bucket> buckets;
   ASSERT_TRUE((*e)->read_rollup(g, Tier::k5m, kT0, kT0 + 5 * kHourMs, buckets));
   ASSERT_EQ(buckets.size(), 60u);
@@ -132,7 +132,7 @@ TEST(Engine, FlushWritesBlocksWithRollupsAndDeletesTheWal) {
   EXPECT_FALSE((*reopened)->append(old)) << "flushed windows are closed";
 }
 
-TEST(Engine, CompactionMergesADayAndRetentionDropsWholeBlocks) {
+TEST(Engine, CompactionMergesADayAndRetentionRollsUpThenDropsWholeBlocks) {
   epcfleet::testing::TempDir dir;
   Clock clock;
   auto e = Engine::open(options_for(dir.path(), clock));
@@ -142,27 +142,39 @@ TEST(Engine, CompactionMergesADayAndRetentionDropsWholeBlocks) {
   write_polls(**e, clock, c, g, 0, 26 * 60);
   ASSERT_TRUE((*e)->flush());
   auto before = (*e)->stats();
-  EXPECT_EQ(before.blocks, 3u * 12u) << "twelve 2-hour windows of the first day, three tiers";
+  EXPECT_EQ(before.blocks, 12u) << "twelve 2-hour raw windows of the first day";
+  std::vector<Bucket> before_5m;
+  ASSERT_TRUE((*e)->read_rollup(g, Tier::k5m, kT0, kT0 + kDayMs, before_5m));
   ASSERT_TRUE((*e)->compact());
   auto after = (*e)->stats();
-  EXPECT_EQ(after.blocks, 3u) << "one block per tier for the day";
+  EXPECT_EQ(after.blocks, 1u) << "one raw block for the day";
   EXPECT_EQ(after.block_raw_samples, before.block_raw_samples);
   EXPECT_EQ(raw(**e, c, kT0, kT0 + 2 * kDayMs).size(), 26u * 60u);
   std::size_t files = 0;
   for (const auto& f : std::filesystem::recursive_directory_iterator(dir.path() + "/blocks"))
     files += f.path().extension() == ".blk";
-  EXPECT_EQ(files, 3u) << "the merged blocks' files are gone";
-  // Ten days later with a 5-day raw retention, the raw day goes, the rollups stay.
+  EXPECT_EQ(files, 1u) << "the merged blocks' files are gone";
+  // Ten days later with a 5-day raw retention, the raw day is rolled up, then goes.
   Retention r;
   r.raw_ms = 5 * kDayMs;
   ASSERT_TRUE((*e)->set_retention("acme", r));
   clock.now = kT0 + 10 * kDayMs;
   ASSERT_TRUE((*e)->apply_retention());
-  EXPECT_EQ((*e)->stats().blocks, 2u);
+  EXPECT_EQ((*e)->stats().blocks, 2u) << "the day's 5-minute and 1-hour rollups";
   EXPECT_EQ(raw(**e, c, kT0, kT0 + kDayMs).size(), 0u);
-  std::vector<Bucket> hours;
+  std::vector<Bucket> hours, after_5m;
   ASSERT_TRUE((*e)->read_rollup(c, Tier::k1h, kT0, kT0 + kDayMs, hours));
   EXPECT_EQ(hours.size(), 24u);
+  EXPECT_EQ(hours[23].last, 1000.0 * (24 * 60 - 1));
+  ASSERT_TRUE((*e)->read_rollup(g, Tier::k5m, kT0, kT0 + kDayMs, after_5m));
+  ASSERT_EQ(after_5m.size(), before_5m.size());
+  for (std::size_t i = 0; i < after_5m.size(); ++i) {
+    EXPECT_EQ(after_5m[i].t, before_5m[i].t);
+    EXPECT_EQ(after_5m[i].sum, before_5m[i].sum);
+    EXPECT_EQ(after_5m[i].count, before_5m[i].count);
+  }
+  ASSERT_TRUE((*e)->apply_retention());
+  EXPECT_EQ((*e)->stats().blocks, 2u) << "a second pass writes no rollup twice";
   EXPECT_EQ((*e)->retention("acme").raw_ms, 5 * kDayMs);
 }
 

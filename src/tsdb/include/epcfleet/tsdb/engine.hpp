@@ -7,7 +7,8 @@
 // every append with fsync_always) against power loss. The head covers the newest block windows;
 // a window is flushed to blocks (raw, 5-minute and 1-hour rollups) once the newest sample is
 // `flush_grace_ms` past its end, and the WAL segments it needed are deleted. Samples older than
-// the head are refused.
+// the head are refused. Raw blocks are rolled up into 5-minute and 1-hour blocks when they age
+// out of the raw tier; until then queries roll raw samples up on the fly.
 
 #include <atomic>
 #include <condition_variable>
@@ -170,6 +171,8 @@ private:
   std::int64_t compact_span(Tier tier) const;
   Status flush_window(std::int64_t window);
   Status write_head_marker(std::int64_t head_min_t);
+  Result<std::shared_ptr<BlockReader>> roll_up(const std::string& tenant, const BlockReader& raw,
+                                               Tier tier);
   Status merge_blocks(const std::string& tenant, Tier tier, const BlockList& sources,
                       std::int64_t mint, std::int64_t maxt);
   std::filesystem::path tier_dir(const std::string& tenant, Tier tier) const;
