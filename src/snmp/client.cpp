@@ -799,6 +799,9 @@ private:
       return;
     }
     Oid& last = op->oids.front();
+    if (op->results.capacity() < op->results.size() + decoded.varbinds.size())
+      op->results.reserve(
+          std::max(op->results.capacity() * 2, op->results.size() + decoded.varbinds.size()));
     for (VarBind& vb : decoded.varbinds) {
       if (vb.type == ValueType::kEndOfMibView || vb.type == ValueType::kNoSuchObject ||
           vb.type == ValueType::kNoSuchInstance || !vb.oid.starts_with(op->root)) {

@@ -123,13 +123,15 @@ DecodeFailure failure_of(int snmp_errno) {
 }
 
 bool convert_oid(const oid* arcs, size_t length, Oid& out) {
-  std::vector<std::uint32_t> v(length);
+  std::uint32_t buffer[MAX_OID_LEN];
+  if (length > MAX_OID_LEN)
+    return false;
   for (size_t i = 0; i < length; ++i) {
     if (arcs[i] > 0xFFFFFFFFUL)
       return false;
-    v[i] = static_cast<std::uint32_t>(arcs[i]);
+    buffer[i] = static_cast<std::uint32_t>(arcs[i]);
   }
-  out = Oid(std::move(v));
+  out.assign(buffer, length);
   return true;
 }
 

@@ -1,5 +1,6 @@
 #include "epcfleet/snmp/types.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -11,7 +12,7 @@ std::optional<Oid> Oid::parse(std::string_view text) {
     text.remove_prefix(1);
   if (text.empty())
     return std::nullopt;
-  std::vector<std::uint32_t> arcs;
+  Oid oid;
   while (true) {
     const auto dot = text.find('.');
     const std::string_view part = text.substr(0, dot);
@@ -19,34 +20,52 @@ std::optional<Oid> Oid::parse(std::string_view text) {
     const auto [end, ec] = std::from_chars(part.data(), part.data() + part.size(), value);
     if (part.empty() || ec != std::errc() || end != part.data() + part.size())
       return std::nullopt;
-    arcs.push_back(value);
-    if (arcs.size() > kMaxLength)
+    if (oid.size() == kMaxLength)
       return std::nullopt;
+    oid.push_back(value);
     if (dot == std::string_view::npos)
       break;
     text.remove_prefix(dot + 1);
   }
-  return Oid(std::move(arcs));
+  return oid;
 }
 
 std::string Oid::to_string() const {
   std::string out;
-  out.reserve(arcs_.size() * 4);
-  for (std::size_t i = 0; i < arcs_.size(); ++i) {
+  out.reserve(size_ * 4);
+  for (std::size_t i = 0; i < size_; ++i) {
     if (i != 0)
       out.push_back('.');
-    out += std::to_string(arcs_[i]);
+    out += std::to_string(data()[i]);
   }
   return out;
 }
 
+void Oid::assign(const std::uint32_t* arcs, std::size_t count) {
+  if (count > capacity_) {
+    auto* grown = new std::uint32_t[count];
+    delete[] heap_;
+    heap_ = grown;
+    capacity_ = static_cast<std::uint32_t>(count);
+  }
+  std::copy(arcs, arcs + count, heap_ != nullptr ? heap_ : inline_);
+  size_ = static_cast<std::uint32_t>(count);
+}
+
+void Oid::push_back(std::uint32_t arc) {
+  if (size_ == capacity_) {
+    const std::uint32_t grown_capacity = capacity_ * 2;
+    auto* grown = new std::uint32_t[grown_capacity];
+    std::copy(data(), data() + size_, grown);
+    delete[] heap_;
+    heap_ = grown;
+    capacity_ = grown_capacity;
+  }
+  (heap_ != nullptr ? heap_ : inline_)[size_++] = arc;
+}
+
 bool Oid::starts_with(const Oid& prefix) const {
-  if (prefix.arcs_.size() > arcs_.size())
-    return false;
-  for (std::size_t i = 0; i < prefix.arcs_.size(); ++i)
-    if (arcs_[i] != prefix.arcs_[i])
-      return false;
-  return true;
+  return prefix.size_ <= size_ && std::equal(prefix.data(), prefix.data() + prefix.size_, data());
 }
 
 std::string_view to_string(ValueType type) {

@@ -3,11 +3,13 @@
 // and how to ask: version, community or SNMPv3 user) and the precise errors a request can end in.
 // Plain C++: net-snmp's headers never appear here (they stay inside one .cpp of the client).
 
+#include <algorithm>
 #include <chrono>
 #include <compare>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -17,36 +19,81 @@
 
 namespace epcfleet::snmp {
 
-// An object identifier: up to 128 sub-identifiers of 32 bits each (RFC 2578).
+// An object identifier: up to 128 sub-identifiers of 32 bits each (RFC 2578). Up to 15 arcs
+// (every ifTable/ifXTable cell) live inline: a walk of thousands of cells allocates nothing per
+// OID.
 class Oid {
 public:
   static constexpr std::size_t kMaxLength = 128;
 
   Oid() = default;
-  Oid(std::initializer_list<std::uint32_t> arcs) : arcs_(arcs) {}
-  explicit Oid(std::vector<std::uint32_t> arcs) : arcs_(std::move(arcs)) {}
+  Oid(std::initializer_list<std::uint32_t> arcs) { assign(arcs.begin(), arcs.size()); }
+  explicit Oid(std::span<const std::uint32_t> arcs) { assign(arcs.data(), arcs.size()); }
+  explicit Oid(const std::vector<std::uint32_t>& arcs) { assign(arcs.data(), arcs.size()); }
+  Oid(const Oid& other) { assign(other.data(), other.size_); }
+  Oid(Oid&& other) noexcept { take(other); }
+  Oid& operator=(const Oid& other) {
+    if (this != &other)
+      assign(other.data(), other.size_);
+    return *this;
+  }
+  Oid& operator=(Oid&& other) noexcept {
+    if (this != &other) {
+      release();
+      take(other);
+    }
+    return *this;
+  }
+  ~Oid() { release(); }
 
   // "1.3.6.1.2.1.1.3.0" (a leading dot is accepted); nullopt when malformed or too long.
   static std::optional<Oid> parse(std::string_view text);
   std::string to_string() const;
 
-  const std::vector<std::uint32_t>& arcs() const { return arcs_; }
-  std::size_t size() const { return arcs_.size(); }
-  bool empty() const { return arcs_.empty(); }
-  std::uint32_t operator[](std::size_t i) const { return arcs_[i]; }
-  void push_back(std::uint32_t arc) { arcs_.push_back(arc); }
+  std::span<const std::uint32_t> arcs() const { return {data(), size_}; }
+  const std::uint32_t* data() const { return heap_ != nullptr ? heap_ : inline_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  std::uint32_t operator[](std::size_t i) const { return data()[i]; }
+  void push_back(std::uint32_t arc);
+  // Replaces the arcs (the storage is reused when it is large enough).
+  void assign(const std::uint32_t* arcs, std::size_t count);
 
-  // True when this OID is `other` or lies below it (other is a prefix).
+  // True when this OID is `prefix` or lies below it.
   bool starts_with(const Oid& prefix) const;
 
-  friend bool operator==(const Oid&, const Oid&) = default;
+  friend bool operator==(const Oid& a, const Oid& b) {
+    return a.size_ == b.size_ && std::equal(a.data(), a.data() + a.size_, b.data());
+  }
   // Lexicographic order of the sub-identifiers: the order GETNEXT walks in.
   friend std::strong_ordering operator<=>(const Oid& a, const Oid& b) {
-    return a.arcs_ <=> b.arcs_;
+    return std::lexicographical_compare_three_way(a.data(), a.data() + a.size_, b.data(),
+                                                  b.data() + b.size_);
   }
 
 private:
-  std::vector<std::uint32_t> arcs_;
+  static constexpr std::size_t kInline = 15;
+  void release() {
+    delete[] heap_;
+    heap_ = nullptr;
+    capacity_ = kInline;
+    size_ = 0;
+  }
+  void take(Oid& other) noexcept {
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    heap_ = other.heap_;
+    if (heap_ == nullptr)
+      std::copy(other.inline_, other.inline_ + size_, inline_);
+    other.heap_ = nullptr;
+    other.size_ = 0;
+    other.capacity_ = kInline;
+  }
+
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = kInline;
+  std::uint32_t* heap_ = nullptr;
+  std::uint32_t inline_[kInline] = {};
 };
 
 // The ASN.1/SMI type of a value, with the SNMPv2 exceptions. Numbers are the BER tags.
