@@ -352,7 +352,8 @@ epc_state() {
     head="$(epc_metric head_samples)"
     if [[ -z "$head" || "$head" -gt 1 ]]; then echo "busy $RANDOM"; return; fi
     for tier in raw 5m 1h; do
-      n="$(find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' 2>/dev/null | wc -l)"
+      # (a tier without blocks has no directory yet: rollups appear when raw data ages out)
+      n="$({ find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' 2>/dev/null || true; } | wc -l)"
       if ((n > days)); then echo "busy $RANDOM"; return; fi
     done
   fi
@@ -416,7 +417,7 @@ bench_epcfleet() {
   blocks="$(du_alloc "$tsdb_dir/blocks")"; wal="$(du_alloc "$tsdb_dir/wal")"
   per_sample() { awk -v b="$1" -v s="$expected" 'BEGIN {printf "%.2f", b / s}'; }
   for tier in raw 5m 1h; do
-    local b; b="$(find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' -printf '%s\n' 2>/dev/null | awk '{s += $1} END {print s + 0}')"
+    local b; b="$({ find "$tsdb_dir/blocks/bench/$tier" -name '*.blk' -printf '%s\n' 2>/dev/null || true; } | awk '{s += $1} END {print s + 0}')"
     rec "blocks_${tier}_bytes" "$b"
     tiers+="$tier $(per_sample "$b"), "
   done
