@@ -69,7 +69,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     context.engine_id = setup.engine_id;
     context.engine_time = detail::EngineTime{1, 100};
   }
-  const detail::Decoded decoded = setup.codec.decode(data, size, context);
+  static detail::Decoded decoded;
+  setup.codec.decode(data, size, context, decoded);
   for (const snmp::VarBind& vb : decoded.varbinds) {
     if (vb.oid.size() > snmp::Oid::kMaxLength)
       __builtin_trap();

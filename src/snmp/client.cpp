@@ -658,7 +658,8 @@ private:
         context.localized = op->keys.get();
       }
     }
-    Decoded decoded = codec_.decode(data, size, context);
+    Decoded& decoded = decoded_;
+    codec_.decode(data, size, context, decoded);
     if (decoded.failure != detail::DecodeFailure::kNone) {
       if (decoded.failure == detail::DecodeFailure::kNotInTimeWindow && engine != nullptr &&
           op->phase != Phase::kProbe && op->time_resyncs == 0) {
@@ -833,6 +834,7 @@ private:
   Clock::time_point armed_for_ = Clock::time_point::max();
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
   Codec codec_;
+  Decoded decoded_;  // reused for every datagram
   std::vector<std::unique_ptr<Socket>> sockets_v4_;
   std::vector<std::unique_ptr<Socket>> sockets_v6_;
 

@@ -427,18 +427,29 @@ std::optional<std::basic_string_view<std::uint8_t>> Codec::encode(const EncodeRe
                                               offset);
 }
 
-Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context) {
+void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context,
+                   Decoded& out) {
   const std::lock_guard lock(g_mutex);
-  Decoded out;
+  out.version = 0;
+  out.pdu_type = 0;
+  out.request_id = 0;
+  out.msg_id = 0;
+  out.error_status = 0;
+  out.error_index = 0;
+  out.community.clear();
+  out.engine_id.clear();
+  out.engine_time.reset();
+  out.report = ReportKind::kNone;
+  out.failure = DecodeFailure::kNone;
   netsnmp_session* session = &state_->parse_session;
   // net-snmp 5.9.3 reads past the end of some malformed v3 messages (found by
   // fuzz/snmp_receive_fuzz: asn_parse_string under the USM's security-parameter parsing reads a
   // declared length beyond the datagram). Decode from our own buffer with zeroed slack behind the
   // datagram, so such reads see zeros instead of whatever the heap holds next.
   if (size > kMaxDatagram) {
-    Decoded too_big;
-    too_big.failure = DecodeFailure::kMalformed;
-    return too_big;
+    out.failure = DecodeFailure::kMalformed;
+    out.varbinds.clear();
+    return;
   }
   auto& rx = state_->rx;
   const auto load = [&] {
@@ -480,6 +491,7 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
     out.engine_id.assign(reinterpret_cast<const char*>(pdu->securityEngineID),
                          pdu->securityEngineIDLen);
   if (rc != 0) {
+    out.varbinds.clear();
     out.failure = failure_of(session->s_snmp_errno);
   } else {
     out.pdu_type = pdu->command;
@@ -492,7 +504,7 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
     std::size_t count = 0;
     for (auto* var = pdu->variables; var != nullptr; var = var->next_variable)
       ++count;
-    out.varbinds.resize(count);
+    out.varbinds.resize(count);  // elements left from the last datagram are overwritten
     std::size_t i = 0;
     for (auto* var = pdu->variables; var != nullptr; var = var->next_variable, ++i) {
       if (!convert_varbind(var, out.varbinds[i])) {
@@ -517,7 +529,6 @@ Decoded Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeCo
     free_enginetime(reinterpret_cast<unsigned char*>(const_cast<char*>(context.engine_id.data())),
                     context.engine_id.size());
   snmp_free_pdu(pdu);
-  return out;
 }
 
 std::vector<std::uint8_t> Codec::password_to_key(AuthProtocol auth, std::string_view password) {

@@ -113,7 +113,9 @@ public:
   // Encodes a request. The returned bytes stay valid until the next call.
   std::optional<std::basic_string_view<std::uint8_t>> encode(const EncodeRequest& request,
                                                              std::string& error);
-  Decoded decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context);
+  // Decodes into `out`, reusing its storage (a loop decoding into one Decoded allocates little).
+  void decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context,
+              Decoded& out);
 
   // Ku for a password (auth password with the auth hash; priv password with the auth hash too,
   // as RFC 3414 and net-snmp do). Empty on failure.
