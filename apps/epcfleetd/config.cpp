@@ -71,6 +71,8 @@ const std::vector<SettingDef>& setting_defs() {
        "bound of the queue; beyond it the oldest samples are dropped (and counted)", false},
       {"remote_write_labels", "EPCFLEET_REMOTE_WRITE_LABELS", "",
        "labels added to every series sent, as name=value,name=value", false},
+      {"remote_write_tenant_labels", "EPCFLEET_REMOTE_WRITE_TENANT_LABELS", "",
+       "labels added to one tenant's series: tenant:name=value,…;tenant:…", false},
       {"remote_write_bearer_token_file", "EPCFLEET_REMOTE_WRITE_BEARER_TOKEN_FILE", "",
        "file holding a bearer token for the endpoint", false},
       {"remote_write_basic_auth_user", "EPCFLEET_REMOTE_WRITE_BASIC_AUTH_USER", "",

@@ -1,6 +1,8 @@
 #include "remote_write_setup.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
@@ -42,9 +44,36 @@ Result<std::vector<remote_write::Label>> parse_labels(const std::string& text) {
   return out;
 }
 
-// Label sets per series id, built once: `tenant`, `device` and `__name__` plus the series' own.
+using TenantLabels = std::map<std::string, std::vector<remote_write::Label>, std::less<>>;
+
+// "acme:region=eu,cluster=a;globex:region=us" -> labels per tenant.
+Result<TenantLabels> parse_tenant_labels(const std::string& text) {
+  TenantLabels out;
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    auto semi = text.find(';', pos);
+    auto part = text.substr(pos, semi == std::string::npos ? std::string::npos : semi - pos);
+    auto colon = part.find(':');
+    if (colon == std::string::npos || colon == 0)
+      return fail(ErrorCode::kInvalidArgument,
+                  "remote_write_tenant_labels must be tenant:name=value,… groups separated by ';'");
+    auto labels = parse_labels(part.substr(colon + 1));
+    if (!labels)
+      return fail(labels.error());
+    out[part.substr(0, colon)] = std::move(*labels);
+    if (semi == std::string::npos)
+      break;
+    pos = semi + 1;
+  }
+  return out;
+}
+
+// Label sets per series id, built once: `tenant`, `device` and `__name__`, the series' own, then
+// the tenant's configured labels (a series' own label of the same name wins).
 class LabelCache {
 public:
+  explicit LabelCache(TenantLabels tenant_labels) : tenant_labels_(std::move(tenant_labels)) {}
+
   const std::vector<remote_write::Label>& labels(tsdb::SeriesId id,
                                                  const tsdb::SeriesRegistry& registry) {
     auto it = cache_.find(id);
@@ -57,10 +86,16 @@ public:
     for (const auto& l : key.labels)
       if (l.name != "tenant" && l.name != "device" && l.name != "__name__")
         labels.push_back({l.name, l.value});
+    if (auto t = tenant_labels_.find(key.tenant); t != tenant_labels_.end())
+      for (const auto& extra : t->second)
+        if (std::none_of(labels.begin(), labels.end(),
+                         [&](const auto& l) { return l.name == extra.name; }))
+          labels.push_back(extra);
     return cache_.emplace(id, std::move(labels)).first->second;
   }
 
 private:
+  TenantLabels tenant_labels_;
   std::unordered_map<tsdb::SeriesId, std::vector<remote_write::Label>> cache_;
 };
 
@@ -96,8 +131,11 @@ Result<std::unique_ptr<remote_write::Writer>> open_remote_write(const Config& co
   return remote_write::Writer::open(std::move(c));
 }
 
-void stream_to_remote(tsdb::Engine& engine, remote_write::Writer& writer) {
-  auto cache = std::make_shared<LabelCache>();
+Status stream_to_remote(const Config& config, tsdb::Engine& engine, remote_write::Writer& writer) {
+  auto tenant_labels = parse_tenant_labels(config.get("remote_write_tenant_labels"));
+  if (!tenant_labels)
+    return fail(tenant_labels.error());
+  auto cache = std::make_shared<LabelCache>(std::move(*tenant_labels));
   engine.set_append_observer([cache, &writer](std::span<const tsdb::Append> samples,
                                               const tsdb::SeriesRegistry& registry) {
     // Group the batch by series (a poll has one sample per series; a write may have more).
@@ -122,10 +160,10 @@ void stream_to_remote(tsdb::Engine& engine, remote_write::Writer& writer) {
     r.counter("epcfleet_remote_write_retries_total", "Attempts that failed and were retried")
         .set(d(s.retries));
     r.counter("epcfleet_remote_write_failed_requests_total",
-            "Requests the endpoint refused for good (dropped)")
+              "Requests the endpoint refused for good (dropped)")
         .set(d(s.failed_requests));
     r.counter("epcfleet_remote_write_dropped_samples_total",
-            "Samples dropped because the queue outgrew its bound")
+              "Samples dropped because the queue outgrew its bound")
         .set(d(s.dropped_samples));
     r.counter("epcfleet_remote_write_rejected_samples_total",
               "Samples of requests the endpoint refused for good")
@@ -133,6 +171,7 @@ void stream_to_remote(tsdb::Engine& engine, remote_write::Writer& writer) {
     r.gauge("epcfleet_remote_write_up", "1 while the last attempt succeeded")
         .set(s.last_error.empty() ? 1.0 : 0.0);
   });
+  return ok();
 }
 
 }  // namespace epcfleet::app

@@ -12,7 +12,8 @@ namespace epcfleet::app {
 
 // Null (and no error) when remote write is not configured.
 Result<std::unique_ptr<remote_write::Writer>> open_remote_write(const Config& config);
-// Hooks the writer to the engine's accepted batches and its figures to /metrics.
-void stream_to_remote(tsdb::Engine& engine, remote_write::Writer& writer);
+// Hooks the writer to the engine's accepted batches (with the configured per-tenant labels) and
+// its figures to /metrics.
+Status stream_to_remote(const Config& config, tsdb::Engine& engine, remote_write::Writer& writer);
 
 }  // namespace epcfleet::app

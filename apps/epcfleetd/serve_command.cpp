@@ -86,7 +86,8 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   if (!remote)
     return report("serve", remote.error());
   if (*remote)
-    stream_to_remote(**tsdb, **remote);
+    if (auto st = stream_to_remote(*config, **tsdb, **remote); !st)
+      return report("serve", st.error());
 
   http::Router router;
   api::Services services;

@@ -46,12 +46,14 @@ void register_tsdb_metrics(const tsdb::Engine& engine) {
     auto s = engine.stats();
     auto d = [](std::uint64_t v) { return static_cast<double>(v); };
     r.gauge("epcfleet_tsdb_series", "Series known to the time-series store").set(d(s.series));
-    r.counter("epcfleet_tsdb_samples_appended_total", "Samples written")
-        .set(d(s.samples_appended));
+    r.counter("epcfleet_tsdb_samples_appended_total", "Samples written").set(d(s.samples_appended));
     r.counter("epcfleet_tsdb_samples_duplicate_total", "Samples ignored as exact duplicates")
         .set(d(s.samples_duplicate));
-    r.counter("epcfleet_tsdb_batches_rejected_total", "Write batches refused (out of order, too old)")
+    r.counter("epcfleet_tsdb_batches_rejected_total",
+              "Write batches refused (out of order, too old)")
         .set(d(s.batches_rejected));
+    r.gauge("epcfleet_tsdb_head_series", "Series with samples in the in-memory head")
+        .set(d(s.head_series));
     r.gauge("epcfleet_tsdb_head_samples", "Samples in the in-memory head").set(d(s.head_samples));
     r.gauge("epcfleet_tsdb_head_bytes", "Memory held by the head's chunks").set(d(s.head_bytes));
     r.gauge("epcfleet_tsdb_head_chunks", "Chunks in the head").set(d(s.head_chunks));

@@ -393,8 +393,8 @@ Status BlockReader::decode_entry(const std::string& group, const Entry& e,
   return ok();
 }
 
-Status BlockReader::read_samples(SeriesId id, std::int64_t from, std::int64_t to,
-                                 std::vector<Sample>& out) const {
+Status BlockReader::read_series(SeriesId id, std::vector<std::int64_t>& ts,
+                                std::vector<double>* columns, int column_count) const {
   auto index = this->index();
   if (!index)
     return fail(index.error());
@@ -404,9 +404,14 @@ Status BlockReader::read_samples(SeriesId id, std::int64_t from, std::int64_t to
   auto bytes = group_bytes(**index, e->group);
   if (!bytes)
     return fail(bytes.error());
+  return decode_entry(**bytes, *e, ts, columns, column_count);
+}
+
+Status BlockReader::read_samples(SeriesId id, std::int64_t from, std::int64_t to,
+                                 std::vector<Sample>& out) const {
   std::vector<std::int64_t> ts;
   std::vector<double> values;
-  if (auto st = decode_entry(**bytes, *e, ts, &values, 1); !st)
+  if (auto st = read_series(id, ts, &values, 1); !st)
     return st;
   for (std::size_t i = 0; i < ts.size(); ++i)
     if (ts[i] >= from && ts[i] < to)
@@ -416,18 +421,9 @@ Status BlockReader::read_samples(SeriesId id, std::int64_t from, std::int64_t to
 
 Status BlockReader::read_buckets(SeriesId id, std::int64_t from, std::int64_t to,
                                  std::vector<Bucket>& out) const {
-  auto index = this->index();
-  if (!index)
-    return fail(index.error());
-  const Entry* e = find(**index, id);
-  if (e == nullptr)
-    return ok();
-  auto bytes = group_bytes(**index, e->group);
-  if (!bytes)
-    return fail(bytes.error());
   std::vector<std::int64_t> ts;
   std::vector<double> c[kRollupColumns];
-  if (auto st = decode_entry(**bytes, *e, ts, c, kRollupColumns); !st)
+  if (auto st = read_series(id, ts, c, kRollupColumns); !st)
     return st;
   for (std::size_t i = 0; i < ts.size(); ++i)
     if (ts[i] >= from && ts[i] < to)

@@ -886,12 +886,14 @@ EngineStats Engine::stats() const {
   EngineStats s;
   std::shared_lock lock(mutex_);
   s.series = registry_->size();
-  for (const auto& h : head_)
+  for (const auto& h : head_) {
+    s.head_series += h.chunks.empty() ? 0u : 1u;
     for (const auto& [w, c] : h.chunks) {
       ++s.head_chunks;
       s.head_samples += c.count();
       s.head_bytes += c.bytes();
     }
+  }
   s.head_min_t = head_min_t_;
   s.wal_segments = segments_.size();
   std::error_code ec;

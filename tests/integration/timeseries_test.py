@@ -351,7 +351,8 @@ class RemoteWriteTest(unittest.TestCase):
         prom = Prometheus(workdir.name)
         prom.start()
         server = Server(env={"EPCFLEET_REMOTE_WRITE_URL": f"http://127.0.0.1:{prom.port}/api/v1/write",
-                             "EPCFLEET_REMOTE_WRITE_LABELS": "cluster=test"})
+                             "EPCFLEET_REMOTE_WRITE_LABELS": "cluster=test",
+                             "EPCFLEET_REMOTE_WRITE_TENANT_LABELS": "acme:region=north;other:region=x"})
         try:
             admin = server.login("admin", PASSWORD)
             server.call("POST", "/api/v1/tenants", {"id": "acme", "name": "acme"}, admin)
@@ -365,7 +366,7 @@ class RemoteWriteTest(unittest.TestCase):
             def wait_for(value, seconds=30):
                 deadline = time.time() + seconds
                 while time.time() < deadline:
-                    result = prom.values('epc_AttachedUEs{tenant="acme",device="e1",cluster="test"}', now)
+                    result = prom.values('epc_AttachedUEs{tenant="acme",device="e1",cluster="test",region="north"}', now)
                     if result and float(result[0]["value"][1]) == value:
                         return
                     time.sleep(0.3)

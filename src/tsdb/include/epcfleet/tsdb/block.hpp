@@ -117,6 +117,9 @@ private:
   Result<std::shared_ptr<const Index>> load_index(BlockInfo* header) const;
   Result<std::shared_ptr<const std::string>> group_bytes(const Index& index, std::uint32_t g) const;
   const Entry* find(const Index& index, SeriesId id) const;
+  // The series' timestamps and `column_count` value columns; nothing when the block lacks it.
+  Status read_series(SeriesId id, std::vector<std::int64_t>& ts, std::vector<double>* columns,
+                     int column_count) const;
   Status decode_entry(const std::string& group, const Entry& e, std::vector<std::int64_t>& ts,
                       std::vector<double>* columns, int column_count) const;
 

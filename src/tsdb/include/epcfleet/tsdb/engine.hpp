@@ -66,6 +66,7 @@ struct EngineStats {
   std::uint64_t samples_appended = 0;
   std::uint64_t samples_duplicate = 0;
   std::uint64_t batches_rejected = 0;
+  std::uint64_t head_series = 0;  // series with samples in the head
   std::uint64_t head_chunks = 0;
   std::uint64_t head_samples = 0;
   std::uint64_t head_bytes = 0;
