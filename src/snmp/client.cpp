@@ -266,6 +266,7 @@ private:
       socket->socket.close();
     for (auto& socket : sockets_v6_)
       socket->socket.close();
+    queue_.clear();  // finish() would otherwise search it once per queued operation
     while (!live_.empty()) {
       Operation* op = live_.begin()->first;
       finish(op, tl::unexpected(make_error(ErrorCode::kCancelled, "the SNMP client stopped")));

@@ -127,6 +127,15 @@ TEST_F(SnmpdTest, GetsTheSystemGroupOverV2cAndV1) {
   expect_system_group(get(client_, v1, {kSysDescr, kSysObjectId, kSysUpTime, kSysName}));
 }
 
+TEST_F(SnmpdTest, GetsOverIpv6) {
+  Target t = v3("shaaes", AuthProtocol::kSHA, PrivProtocol::kAES);
+  t.address = "::1";
+  expect_system_group(get(client_, t, {kSysDescr, kSysObjectId, kSysUpTime, kSysName}));
+  Target c = v2c();
+  c.address = "::1";
+  EXPECT_TRUE(walk(client_, c, kIfTable));
+}
+
 struct V3Case {
   const char* user;
   AuthProtocol auth;

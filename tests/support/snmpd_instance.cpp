@@ -74,7 +74,7 @@ void SnmpdInstance::start() {
   const std::string conf = dir_.file("snmpd.conf");
   std::string text;
   text += "[snmp] persistentDir " + state + "\n";
-  text += "rocommunity public 127.0.0.1\n";
+  text += "rocommunity public 127.0.0.1\nrocommunity6 public ::1\n";
   text += "sysName " + std::string(kSysName) + "\n";
   text += "sysDescr epcfleet test agent\n";
   text += "sysLocation test\n";
@@ -93,8 +93,9 @@ void SnmpdInstance::start() {
   const std::map<std::string, std::string> env = {
       {"SNMPCONFPATH", dir_.path() + ":" + state}, {"SNMP_PERSISTENT_DIR", state}, {"MIBS", ""}};
   process_ = std::make_unique<Process>(
-      std::vector<std::string>{snmpd, "-f", "-Lf", dir_.file("snmpd.log"), "-p",
-                               dir_.file("snmpd.pid"), "udp:127.0.0.1:" + std::to_string(port_)},
+      std::vector<std::string>{
+          snmpd, "-f", "-Lf", dir_.file("snmpd.log"), "-p", dir_.file("snmpd.pid"),
+          "udp:127.0.0.1:" + std::to_string(port_) + ",udp6:[::1]:" + std::to_string(port_)},
       dir_.file("snmpd.out"), env);
   // Ready when it answers a v2c GET of sysName.0.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);

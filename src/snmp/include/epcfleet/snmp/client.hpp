@@ -64,6 +64,7 @@ public:
 
   explicit Client(ClientOptions options = {});
   // Stops the loop; operations not yet finished end with kCancelled (their callbacks run).
+  // Must not run on the client's own thread (from one of its callbacks): it joins that thread.
   ~Client();
   Client(const Client&) = delete;
   Client& operator=(const Client&) = delete;

@@ -1,5 +1,5 @@
 #pragma once
-// A real net-snmp agent for tests: snmpd on 127.0.0.1:<free UDP port> with a generated
+// A real net-snmp agent for tests: snmpd on 127.0.0.1 and [::1], <free UDP port>, with a generated
 // configuration (community "public"; v3 users per auth/priv combination), its persistent state
 // and log in a temp dir, stopped by PID. restart() keeps the port and the state (same engine id,
 // boots + 1); restart(true) starts from empty state (a new engine id: a replaced device).
