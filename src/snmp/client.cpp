@@ -436,6 +436,12 @@ private:
     if (ec == asio::error::operation_aborted || stopping_)
       return;
     armed_for_ = Clock::time_point::max();
+    // Answers that arrived while the loop was busy (a key derivation, a slow callback) are
+    // read before anything is declared timed out.
+    for (auto& socket : sockets_v4_)
+      drain(socket.get());
+    for (auto& socket : sockets_v6_)
+      drain(socket.get());
     const auto now = Clock::now();
     while (!deadlines_.empty() && deadlines_.top().at <= now) {
       const std::int32_t id = deadlines_.top().id;
