@@ -288,6 +288,16 @@ private:
       finish(raw, tl::unexpected(make_error(ErrorCode::kInvalidTarget, *problem)));
       return;
     }
+    if (raw->kind == OpKind::kWalk && raw->root.empty()) {
+      finish(raw, tl::unexpected(make_error(ErrorCode::kInvalidTarget,
+                                            "a walk needs a root OID (the empty one is the whole "
+                                            "MIB)")));
+      return;
+    }
+    if (raw->kind == OpKind::kGet && (raw->oids.empty() || raw->oids.size() > 256)) {
+      finish(raw, tl::unexpected(make_error(ErrorCode::kInvalidTarget, "a GET needs 1-256 OIDs")));
+      return;
+    }
     boost::system::error_code ec;
     const auto address = asio::ip::make_address(raw->target.address, ec);
     if (ec) {

@@ -308,6 +308,12 @@ TEST_F(SnmpdTest, InvalidTargetsFailAtOnce) {
   r = get(client_, t, {kSysName});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kInvalidTarget);
+  r = walk(client_, v2c(), Oid{});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTarget);
+  r = get(client_, v2c(), {});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kInvalidTarget);
   EXPECT_EQ(client_.stats().requests_sent, 0u);
 }
 
