@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <unistd.h>
+#include <zstd.h>
 
 #include <algorithm>
 #include <bit>
@@ -19,6 +20,13 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::uint8_t kSamplesRecord = 1;
+// The same, zstd-compressed (level 1): [2][varint raw length][frame]. A WAL of float64s and
+// series ids compresses 3-4x at about a nanosecond a byte, which cuts the disk the head's WAL
+// takes and what every write(2) copies.
+constexpr std::uint8_t kCompressedSamplesRecord = 2;
+constexpr std::size_t kCompressAbove =
+    4096;  // small records (one poll) cost more CPU than they save
+constexpr std::size_t kMaxRecordBytes = 256u << 20;
 constexpr Tier kTiers[] = {Tier::kRaw, Tier::k5m, Tier::k1h};
 
 std::string segment_name(std::uint64_t seq) {
@@ -81,6 +89,7 @@ Engine::~Engine() {
     background_.join();
   if (wal_)
     (void)wal_->sync();
+  ZSTD_freeCCtx(zstd_);
 }
 
 std::int64_t Engine::now() const {
@@ -213,7 +222,19 @@ Status Engine::replay_wal() {
   std::uint64_t next_seq = 1;
   for (std::size_t i = 0; i < files.size(); ++i) {
     Segment segment{files[i].first, files[i].second, INT64_MIN};
+    std::string inflated;
     auto read = read_records(segment.path, [&](std::string_view payload) -> Status {
+      if (!payload.empty() && static_cast<std::uint8_t>(payload[0]) == kCompressedSamplesRecord) {
+        payload.remove_prefix(1);
+        std::uint64_t raw_size = 0;
+        if (!codec::get_varint(payload, raw_size) || raw_size > kMaxRecordBytes)
+          return ok();
+        inflated.resize(raw_size);
+        auto n = ZSTD_decompress(inflated.data(), inflated.size(), payload.data(), payload.size());
+        if (ZSTD_isError(n) || n != raw_size)
+          return ok();
+        payload = inflated;
+      }
       if (payload.empty() || static_cast<std::uint8_t>(payload[0]) != kSamplesRecord)
         return ok();
       payload.remove_prefix(1);
@@ -352,6 +373,22 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
   if (wal_->size() >= options_.wal_segment_bytes) {
     if (auto st = open_segment(segments_.back().seq + 1); !st)
       return fail(st.error());
+  }
+  if (payload.size() > kCompressAbove) {
+    if (zstd_ == nullptr) {
+      zstd_ = ZSTD_createCCtx();
+      ZSTD_CCtx_setParameter(zstd_, ZSTD_c_compressionLevel, 1);
+    }
+    std::string packed(1, static_cast<char>(kCompressedSamplesRecord));
+    codec::put_varint(packed, payload.size());
+    std::size_t header = packed.size();
+    packed.resize(header + ZSTD_compressBound(payload.size()));
+    auto n = ZSTD_compress2(zstd_, packed.data() + header, packed.size() - header, payload.data(),
+                            payload.size());
+    if (!ZSTD_isError(n) && header + n < payload.size()) {
+      packed.resize(header + n);
+      payload = std::move(packed);
+    }
   }
   if (auto st = wal_->append(payload); !st)
     return fail(st.error());

@@ -32,6 +32,8 @@
 #include "epcfleet/tsdb/series_registry.hpp"
 #include "epcfleet/tsdb/types.hpp"
 
+struct ZSTD_CCtx_s;
+
 namespace epcfleet::tsdb {
 
 inline constexpr std::int64_t kHourMs = 3'600'000;
@@ -193,6 +195,7 @@ private:
   std::map<std::string, Retention, std::less<>> retention_;
 
   std::unique_ptr<RecordWriter> wal_;
+  ZSTD_CCtx_s* zstd_ = nullptr;    // compresses WAL records; used under the write lock
   std::vector<Segment> segments_;  // the last one is being written
   bool wal_dirty_ = false;
   std::mutex maintenance_mutex_;  // one flush/compaction at a time
