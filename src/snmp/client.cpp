@@ -15,8 +15,10 @@
 #include <boost/asio/ip/udp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "codec.hpp"
+#include "keys.hpp"
 
 namespace epcfleet::snmp {
 namespace {
@@ -194,6 +196,8 @@ public:
   ~Impl() {
     asio::post(io_, [this] { shutdown(); });
     thread_.join();
+    workers_.stop();  // derivations not started yet are dropped; their operations were cancelled
+    workers_.join();
     // Handlers posted while stopping (a callback that submits again) still get their answer.
     io_.restart();
     io_.poll();
@@ -484,7 +488,7 @@ private:
   void with_engine(Operation* op) {
     EngineState& engine = engines_[op->key];
     if (!engine.engine_id.empty()) {
-      send(op);
+      with_keys(op);
       return;
     }
     if (engine.discovering) {
@@ -509,22 +513,62 @@ private:
     }
   }
 
+  // Ku (~5 ms of hashing per password, RFC 3414 A.2) is derived on the worker thread, once per
+  // credential; operations needing it wait, the loop does not.
+  void with_keys(Operation* op) {
+    if (op->target.auth_protocol == AuthProtocol::kNone) {
+      send(op);
+      return;
+    }
+    const std::string key = credential_key(op->target);
+    if (masters_.contains(key)) {
+      send(op);
+      return;
+    }
+    auto [waiting, first] = deriving_.try_emplace(key);
+    waiting->second.push_back(op);
+    if (!first)
+      return;
+    asio::post(workers_, [this, key, auth = op->target.auth_protocol,
+                          auth_password = op->target.auth_password,
+                          priv_password = op->target.priv_protocol == PrivProtocol::kNone
+                                              ? std::string()
+                                              : op->target.priv_password] {
+      UserKeys keys;
+      keys.auth = detail::derive_master_key(auth, auth_password);
+      if (!priv_password.empty())
+        keys.priv = detail::derive_master_key(auth, priv_password);
+      asio::post(
+          io_, [this, key, keys = std::move(keys)]() mutable { keys_ready(key, std::move(keys)); });
+    });
+  }
+
+  void keys_ready(const std::string& key, UserKeys keys) {
+    if (stopping_)
+      return;
+    const bool ok = !keys.auth.empty();
+    if (ok)
+      masters_.emplace(key, std::make_shared<const UserKeys>(std::move(keys)));
+    auto it = deriving_.find(key);
+    std::vector<Operation*> waiting = std::move(it->second);
+    deriving_.erase(it);
+    for (Operation* op : waiting) {
+      if (ok)
+        send(op);
+      else
+        fail(op, make_error(ErrorCode::kInternal, "cannot derive the SNMPv3 keys"));
+    }
+  }
+
   const UserKeys* keys_for(Operation* op, const std::string& engine_id) {
     if (op->target.auth_protocol == AuthProtocol::kNone)
       return nullptr;
     if (op->keys && op->keys_engine == engine_id)
       return op->keys.get();
     const std::string master_key = credential_key(op->target);
-    auto master = masters_.find(master_key);
-    if (master == masters_.end()) {
-      // ~5 ms of hashing per password (RFC 3414 A.2), once per credential.
-      UserKeys keys;
-      keys.auth = Codec::password_to_key(op->target.auth_protocol, op->target.auth_password);
-      if (op->target.priv_protocol != PrivProtocol::kNone)
-        keys.priv = Codec::password_to_key(op->target.auth_protocol, op->target.priv_password);
-      master =
-          masters_.emplace(master_key, std::make_shared<const UserKeys>(std::move(keys))).first;
-    }
+    const auto master = masters_.find(master_key);
+    if (master == masters_.end())
+      return nullptr;  // cannot happen: with_keys() ran first and masters are kept
     const std::string localized_key = master_key + '\0' + engine_id;
     auto localized = localized_.find(localized_key);
     if (localized == localized_.end()) {
@@ -721,7 +765,7 @@ private:
       forget_ids(op);
       op->attempt = 0;
       const std::string key = op->key;
-      send(op);
+      with_keys(op);
       discovery_done(key, nullptr);
       return;
     }
@@ -851,7 +895,9 @@ private:
   Clock::time_point armed_for_ = Clock::time_point::max();
   std::priority_queue<Deadline, std::vector<Deadline>, std::greater<>> deadlines_;
   Codec codec_;
-  Decoded decoded_;  // reused for every datagram
+  Decoded decoded_;               // reused for every datagram
+  asio::thread_pool workers_{1};  // password-to-key
+  std::unordered_map<std::string, std::vector<Operation*>> deriving_;
   std::vector<std::unique_ptr<Socket>> sockets_v4_;
   std::vector<std::unique_ptr<Socket>> sockets_v6_;
 

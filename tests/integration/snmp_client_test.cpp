@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -272,6 +273,47 @@ TEST_F(SnmpdTest, DeadTargetDoesNotDelayTheOthers) {
   const auto r = wait_for(dead_result);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+}
+
+TEST_F(SnmpdTest, KeyDerivationForNewPasswordsDoesNotHoldUpOtherRequests) {
+  // Each new password costs ~1 MiB of hashing (more under sanitizers); that runs on a worker
+  // thread, so a v2c GET submitted after 30 new v3 credentials is answered before they are.
+  // The agent's engine id is known first, so the v3 requests go straight to key derivation
+  // (were it done on the client's thread, the 30 answers would all come before the v2c one).
+  ASSERT_TRUE(get(client_, v3("shaaes", AuthProtocol::kSHA, PrivProtocol::kAES), {kSysName}));
+  std::mutex mutex;
+  std::vector<std::string> order;
+  std::vector<std::future<Result<Response>>> v3_results;
+  for (int i = 0; i < 30; ++i) {
+    Target t = v3("shaaes", AuthProtocol::kSHA, PrivProtocol::kAES);
+    t.auth_password = "wrong-password-" + std::to_string(i);
+    auto promise = std::make_shared<std::promise<Result<Response>>>();
+    v3_results.push_back(promise->get_future());
+    client_.get(t, {kSysName}, [&, promise](Result<Response> r) {
+      {
+        const std::lock_guard lock(mutex);
+        order.push_back("v3");
+      }
+      promise->set_value(r);
+    });
+  }
+  auto promise = std::make_shared<std::promise<Result<Response>>>();
+  auto v2 = promise->get_future();
+  client_.get(v2c(), {kSysName}, [&, promise](Result<Response> r) {
+    {
+      const std::lock_guard lock(mutex);
+      order.push_back("v2c");
+    }
+    promise->set_value(r);
+  });
+  EXPECT_TRUE(wait_for(v2));
+  for (auto& f : v3_results) {
+    const auto r = wait_for(f);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::kWrongDigest);
+  }
+  ASSERT_EQ(order.size(), 31u);
+  EXPECT_NE(order.back(), "v2c");
 }
 
 TEST_F(SnmpdTest, RequestsBeyondTheInFlightBoundQueueAndAllComplete) {
