@@ -251,4 +251,12 @@ std::string_view error_status_name(int status) {
   return "unknownError";
 }
 
+std::optional<Error> missing_object(const std::vector<VarBind>& varbinds) {
+  for (const VarBind& vb : varbinds)
+    if (vb.is_exception())
+      return Error{ErrorCode::kNoSuchObject,
+                   std::string(to_string(vb.type)) + ": " + vb.oid.to_string(), 0, 0};
+  return std::nullopt;
+}
+
 }  // namespace epcfleet::snmp

@@ -190,6 +190,10 @@ TEST_F(SnmpdTest, MissingObjectsComeBackAsExceptionsOrNoSuchName) {
   const auto r = get(client_, v2c(), {kSysName, missing});
   ASSERT_TRUE(r) << describe(r);
   EXPECT_EQ(r->varbinds[1].type, ValueType::kNoSuchObject);
+  const auto missing_error = missing_object(r->varbinds);
+  ASSERT_TRUE(missing_error);
+  EXPECT_EQ(missing_error->code, ErrorCode::kNoSuchObject);
+  EXPECT_EQ(missing_error->message, "noSuchObject: 1.3.6.1.2.1.1.99.0");
   Target v1 = v2c();
   v1.version = Version::kV1;
   const auto old = get(client_, v1, {missing});

@@ -202,6 +202,10 @@ std::string_view error_status_name(int status);
 template <typename T>
 using Result = tl::expected<T, Error>;
 
+// For a GET whose caller needs every object (the connection test): the first varbind that came
+// back as noSuchObject / noSuchInstance / endOfMibView, as ErrorCode::kNoSuchObject naming it.
+std::optional<Error> missing_object(const std::vector<VarBind>& varbinds);
+
 struct Response {
   std::vector<VarBind> varbinds;
   std::chrono::microseconds rtt{0};      // of the answered request (the last one of a walk)
