@@ -121,7 +121,7 @@ std::string sanitize_name(std::string_view in, bool label) {
 // that a known line costs one hash lookup instead of tag unescaping, name sanitizing, label
 // sorting and a registry lookup per field.
 struct LineSeriesCache {
-  static constexpr std::size_t kMaxLines = 1'000'000;
+  static constexpr std::size_t kMaxLines = 200'000;  // about 40 MB at most; cleared when full
   using Fields = std::vector<std::pair<std::string, tsdb::SeriesId>>;
   std::shared_mutex mutex;
   std::unordered_map<std::string, Fields, tsdb::StringHash, std::equal_to<>> lines;

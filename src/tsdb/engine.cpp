@@ -394,6 +394,8 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
     return fail(st.error());
   segments_.back().max_t = std::max(segments_.back().max_t, batch_max);
   if (options_.fsync_always) {
+    if (auto st = registry_->sync(); !st)
+      return fail(st.error());
     if (auto st = wal_->sync(); !st)
       return fail(st.error());
     syncs_.fetch_add(1, std::memory_order_relaxed);
@@ -622,6 +624,13 @@ Status Engine::flush_window(std::int64_t window) {
   }
   // 3. Commit: the marker moves past the window, then readers switch to the blocks and the WAL
   // segments that held only flushed samples go.
+  Status series_synced = ok();
+  {
+    std::unique_lock lock(mutex_);
+    series_synced = registry_->sync();  // blocks name series by id
+  }
+  if (!series_synced)
+    return give_back(series_synced.error());
   if (auto st = write_head_marker(end); !st)
     return give_back(st.error());
   std::unique_lock lock(mutex_);
@@ -652,6 +661,9 @@ Status Engine::write_head_marker(std::int64_t head_min_t) {
 
 Status Engine::sync() {
   std::unique_lock lock(mutex_);
+  // The series log first: synced WAL samples must never name a series the disk does not know.
+  if (auto st = registry_->sync(); !st)
+    return st;
   if (!wal_dirty_)
     return ok();
   wal_dirty_ = false;

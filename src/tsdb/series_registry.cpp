@@ -117,12 +117,21 @@ Result<SeriesId> SeriesRegistry::get_or_create(const SeriesKey& key) {
     return fail(st.error());
   keys_.push_back(key);
   index(id);
+  dirty_ = true;
   return id;
+}
+
+Status SeriesRegistry::sync() {
+  if (!dirty_)
+    return ok();
+  dirty_ = false;
+  return log_->sync();
 }
 
 Status SeriesRegistry::drop_tenant(const std::string& tenant) {
   if (auto st = log_->append(std::string(1, kDropTenantRecord) + tenant); !st)
     return st;
+  dirty_ = true;
   unindex_tenant(tenant);
   return ok();
 }

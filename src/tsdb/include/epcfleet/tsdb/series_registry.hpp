@@ -36,6 +36,8 @@ public:
   static Result<std::unique_ptr<SeriesRegistry>> open(const std::filesystem::path& file);
 
   std::optional<SeriesId> find(std::string_view canonical) const;
+  // fdatasync of the log when something was added since the last call.
+  Status sync();
   // Persists a new series (one write) and returns its id; the existing id if known.
   Result<SeriesId> get_or_create(const SeriesKey& key);
 
@@ -60,6 +62,7 @@ private:
   void unindex_tenant(const std::string& tenant);
 
   std::unique_ptr<RecordWriter> log_;
+  bool dirty_ = false;
   std::deque<SeriesKey> keys_;  // stable references
   std::unordered_map<std::string, SeriesId, StringHash, std::equal_to<>> by_key_;
   std::unordered_map<std::string, std::vector<SeriesId>> by_tenant_;
