@@ -5,8 +5,7 @@
 // Durability: append() returns after the samples are written to the WAL with one write(2), so an
 // acknowledged sample survives a kill -9; the WAL is fdatasync-ed every `fsync_interval` (or on
 // every append with fsync_always) against power loss. The head covers the newest block windows;
-// a window is flushed to blocks (raw, 5-minute and 1-hour rollups) once the newest sample is
-// `flush_grace_ms` past its end, and the WAL segments it needed are deleted. Samples older than
+// a window is flushed to a raw block once the newest sample is `flush_grace_ms` past its end, and the WAL segments it needed are deleted. Samples older than
 // the head are refused. Raw blocks are rolled up into 5-minute and 1-hour blocks when they age
 // out of the raw tier; until then queries roll raw samples up on the fly.
 
@@ -121,7 +120,7 @@ public:
   // Raw samples with t in [from, to), in time order.
   Status read_raw(SeriesId id, std::int64_t from, std::int64_t to, std::vector<Sample>& out) const;
   // Buckets of a rollup tier for [from, to): from the tier's blocks, and computed from raw
-  // samples for the part still in the head.
+  // samples for the part that is still raw (newer than the tier's newest block).
   Status read_rollup(SeriesId id, Tier tier, std::int64_t from, std::int64_t to,
                      std::vector<Bucket>& out) const;
   // The newest sample with t <= at and t > at - lookback.
