@@ -748,8 +748,10 @@ private:
     varbinds_.fetch_add(decoded.varbinds.size(), std::memory_order_relaxed);
     if (engine != nullptr) {
       engine->last_heard = now;
+      // Boots/time only from authenticated messages (or the probe, which has nothing better).
       if (decoded.engine_time && !decoded.engine_id.empty() &&
-          (op->phase == Phase::kProbe || decoded.engine_id == engine->engine_id)) {
+          (op->phase == Phase::kProbe ||
+           (decoded.engine_id == engine->engine_id && decoded.security_level >= 2))) {
         engine->time = *decoded.engine_time;
         engine->synced_at = now;
       }
@@ -772,6 +774,14 @@ private:
 
     if (decoded.pdu_type == kPduReport) {
       on_report(op, engine, decoded);
+      return;
+    }
+    // As net-snmp's own sessions check: an answer must be secured like the request (a
+    // noAuthNoPriv "response" with a guessed msgID is not data), from the user and engine asked.
+    if (engine != nullptr &&
+        (decoded.security_level != detail::security_level_of(*used) ||
+         decoded.security_name != used->user || decoded.engine_id != engine->engine_id)) {
+      bump(bad_);
       return;
     }
     if (engine != nullptr && used->auth_protocol != AuthProtocol::kNone &&

@@ -270,6 +270,10 @@ constexpr std::size_t kSlack = 4096;
 
 }  // namespace
 
+int security_level_of(const Target& target) {
+  return security_level(target);
+}
+
 struct Codec::State {
   netsnmp_session build_session{};
   netsnmp_session parse_session{};
@@ -438,6 +442,8 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
   out.error_index = 0;
   out.community.clear();
   out.engine_id.clear();
+  out.security_level = 0;
+  out.security_name.clear();
   out.engine_time.reset();
   out.report = ReportKind::kNone;
   out.failure = DecodeFailure::kNone;
@@ -490,6 +496,9 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
   if (pdu->securityEngineIDLen != 0 && pdu->securityEngineID != nullptr)
     out.engine_id.assign(reinterpret_cast<const char*>(pdu->securityEngineID),
                          pdu->securityEngineIDLen);
+  out.security_level = pdu->securityLevel;
+  if (pdu->securityName != nullptr)
+    out.security_name.assign(pdu->securityName, pdu->securityNameLen);
   if (rc != 0) {
     out.varbinds.clear();
     out.failure = failure_of(session->s_snmp_errno);

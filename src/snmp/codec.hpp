@@ -62,6 +62,9 @@ enum class ReportKind : std::uint8_t {
   kOther,
 };
 
+// The v3 security level a target asks for (1 noAuthNoPriv, 2 authNoPriv, 3 authPriv).
+int security_level_of(const Target& target);
+
 // Why a datagram could not be turned into a PDU. The USM ones are the v3 checks net-snmp makes
 // on answers with the keys we installed.
 enum class DecodeFailure : std::uint8_t {
@@ -84,6 +87,8 @@ struct Decoded {
   std::vector<VarBind> varbinds;
   std::string community;
   std::string engine_id;                  // v3: msgAuthoritativeEngineID
+  int security_level = 0;                 // v3: 1 noAuthNoPriv, 2 authNoPriv, 3 authPriv
+  std::string security_name;              // v3: msgUserName
   std::optional<EngineTime> engine_time;  // v3: as net-snmp knows it after this message
   ReportKind report = ReportKind::kNone;
   DecodeFailure failure = DecodeFailure::kNone;
