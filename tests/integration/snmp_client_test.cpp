@@ -611,6 +611,49 @@ TEST_F(ScriptedAgentTest, GarbageAndAnswersFromTheWrongPortAreDroppedAndCounted)
   EXPECT_EQ(s.bad_datagrams, 3u);
 }
 
+// An unauthenticated SNMPv3 message (msgFlags: reportable bit only for requests, none here).
+std::string v3_noauth(std::int32_t msg_id, const std::string& engine, const std::string& user,
+                      std::uint8_t pdu_tag, std::int32_t request_id,
+                      const std::vector<FakeVarBind>& vbs) {
+  std::string list;
+  for (const auto& vb : vbs)
+    list += tlv(0x30, ber_oid(vb.oid) + vb.value);
+  const std::string pdu =
+      tlv(pdu_tag, ber_int(request_id) + ber_int(0) + ber_int(0) + tlv(0x30, list));
+  const std::string global =
+      tlv(0x30, ber_int(msg_id) + ber_int(65507) + tlv(0x04, std::string(1, '\0')) + ber_int(3));
+  const std::string usm = tlv(0x30, tlv(0x04, engine) + ber_int(1) + ber_int(100) +
+                                        tlv(0x04, user) + tlv(0x04, "") + tlv(0x04, ""));
+  const std::string scoped = tlv(0x30, tlv(0x04, engine) + tlv(0x04, "") + pdu);
+  return tlv(0x30, ber_int(3) + global + tlv(0x04, usm) + scoped);
+}
+
+TEST_F(ScriptedAgentTest, UnauthenticatedV3AnswersToAuthenticatedRequestsAreNotData) {
+  // A spoofer who guessed the msgID answers an authPriv GET without authentication: net-snmp
+  // decodes that fine, the client must not take it for the agent's answer.
+  const std::string engine("\x80\x00\x1f\x88\x04spoofed", 12);
+  FakeAgent agent([&](int n, std::int32_t id) -> std::vector<std::string> {
+    if (n == 0)  // the engine-id probe: a report, as agents answer it
+      return {v3_noauth(id, engine, "", 0xA8, 0,
+                        {{Oid{1, 3, 6, 1, 6, 3, 15, 1, 1, 4, 0}, ber_int(1, 0x41)}})};
+    return {v3_noauth(id, engine, "shaaes", 0xA2, 0,
+                      {{Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}, tlv(0x04, "spoofed")}})};
+  });
+  Target t = target(agent.port());
+  t.community.clear();
+  t.version = Version::kV3;
+  t.user = "shaaes";
+  t.auth_protocol = AuthProtocol::kSHA;
+  t.auth_password = "authpass123";
+  t.priv_protocol = PrivProtocol::kAES;
+  t.priv_password = "privpass123";
+  const auto r = get(client_, t, {Oid{1, 3, 6, 1, 2, 1, 1, 5, 0}});
+  ASSERT_FALSE(r) << describe(r);
+  EXPECT_EQ(r.error().code, ErrorCode::kTimeout);
+  EXPECT_EQ(client_.stats().discoveries, 1u);
+  EXPECT_GE(client_.stats().bad_datagrams, 1u);
+}
+
 // ---- the simulated fleet ----------------------------------------------------------------------
 
 TEST(SnmpFleetTest, WalksIfTableOfAThousandSimulatedDevices) {
