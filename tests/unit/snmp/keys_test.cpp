@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "codec.hpp"
+#include "epcfleet/testing/temp_dir.hpp"
 
 namespace epcfleet::snmp::detail {
 namespace {
@@ -26,7 +27,8 @@ TEST(SnmpKeys, PasswordToKeyMatchesRfc3414Vectors) {
 }
 
 TEST(SnmpKeys, PasswordToKeyMatchesNetSnmpForEveryHash) {
-  Codec codec(::testing::TempDir() + "/epcfleet-snmp-keys-test");
+  const epcfleet::testing::TempDir dir;
+  Codec codec(dir.file("netsnmp"));
   for (const auto auth : {AuthProtocol::kMD5, AuthProtocol::kSHA, AuthProtocol::kSHA224,
                           AuthProtocol::kSHA256, AuthProtocol::kSHA384, AuthProtocol::kSHA512}) {
     for (const char* password : {"authpass123", "a much longer password with spaces", "12345678"}) {
