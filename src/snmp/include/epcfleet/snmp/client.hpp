@@ -29,7 +29,8 @@ struct ClientOptions {
   std::size_t sockets = 4;
   int socket_buffer_bytes = 4 << 20;
   // Directory net-snmp may create files in (it creates its persistent directory even with
-  // persistence off). Empty: a directory under the system temp dir.
+  // persistence off). Empty: a directory under the system temp dir. net-snmp is set up once per
+  // process: the first client's directory is the one used.
   std::string state_dir;
   // A walk stops with an error beyond this many varbinds (a runaway agent).
   std::size_t max_walk_varbinds = 200000;
