@@ -12,6 +12,7 @@
 
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/tsdb/codec.hpp"
+#include "file_io.hpp"
 
 namespace epcfleet::tsdb {
 namespace {
@@ -44,20 +45,6 @@ bool decompress(std::string_view frame, std::size_t raw_length, std::string& out
   out.resize(raw_length);
   std::size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
   return !ZSTD_isError(n) && n == raw_length;
-}
-
-bool pread_all(int fd, std::uint64_t offset, std::size_t length, std::string& out) {
-  out.resize(length);
-  std::size_t done = 0;
-  while (done < length) {
-    ssize_t n = ::pread(fd, out.data() + done, length - done, static_cast<off_t>(offset + done));
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
 }
 
 struct Fd {
@@ -107,17 +94,8 @@ BlockWriter::~BlockWriter() {
 }
 
 Status BlockWriter::write(std::string_view bytes) {
-  const char* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return fail(io_error("cannot write", tmp_path_));
-    p += n;
-    left -= static_cast<std::size_t>(n);
-  }
+  if (!write_all(fd_, bytes))
+    return fail(io_error("cannot write", tmp_path_));
   offset_ += bytes.size();
   return ok();
 }

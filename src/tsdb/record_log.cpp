@@ -9,6 +9,8 @@
 #include <fstream>
 #include <vector>
 
+#include "file_io.hpp"
+
 namespace epcfleet::tsdb {
 namespace {
 
@@ -70,21 +72,12 @@ Status RecordWriter::append(std::string_view payload) {
 }
 
 Status RecordWriter::write_framed(std::string_view framed) {
-  const char* p = framed.data();
-  std::size_t left = framed.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, p, left);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0) {
-      // Cut what was half-written so that the file stays a sequence of whole records.
-      auto err = io_error("cannot write", path_);
-      if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
-        ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
-      return fail(err);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  if (!write_all(fd_, framed)) {
+    // Cut what was half-written so that the file stays a sequence of whole records.
+    auto err = io_error("cannot write", path_);
+    if (::ftruncate(fd_, static_cast<off_t>(size_)) == 0)
+      ::lseek(fd_, static_cast<off_t>(size_), SEEK_SET);
+    return fail(err);
   }
   size_ += framed.size();
   return ok();

@@ -44,6 +44,18 @@ struct SeriesColumns {
 std::filesystem::path block_path(const std::filesystem::path& tier_dir, std::int64_t mint,
                                  std::int64_t maxt);
 
+namespace block_format {
+// The index of a block: a series' columns in its device's group, and where each group is.
+struct Entry {
+  SeriesId id;
+  std::uint32_t group, count, ts_off, val_off;
+};
+struct Group {
+  std::string device;
+  std::uint64_t offset, length, raw_length;
+};
+}  // namespace block_format
+
 class BlockWriter {
 public:
   static Result<std::unique_ptr<BlockWriter>> create(std::filesystem::path final_path,
@@ -56,14 +68,8 @@ public:
   Result<BlockInfo> finish();
 
 private:
-  struct Entry {
-    SeriesId id;
-    std::uint32_t group, count, ts_off, val_off;
-  };
-  struct Group {
-    std::string device;
-    std::uint64_t offset, length, raw_length;
-  };
+  using Entry = block_format::Entry;
+  using Group = block_format::Group;
   Status write(std::string_view bytes);
 
   BlockInfo info_;
@@ -101,14 +107,8 @@ public:
   std::size_t memory_bytes() const;
 
 private:
-  struct Entry {
-    SeriesId id;
-    std::uint32_t group, count, ts_off, val_off;
-  };
-  struct Group {
-    std::string device;
-    std::uint64_t offset, length, raw_length;
-  };
+  using Entry = block_format::Entry;
+  using Group = block_format::Group;
   struct Index {
     std::vector<Entry> entries;  // sorted by id
     std::vector<Group> groups;

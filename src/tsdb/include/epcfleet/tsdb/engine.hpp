@@ -5,9 +5,10 @@
 // Durability: append() returns after the samples are written to the WAL with one write(2), so an
 // acknowledged sample survives a kill -9; the WAL is fdatasync-ed every `fsync_interval` (or on
 // every append with fsync_always) against power loss. The head covers the newest block windows;
-// a window is flushed to a raw block once the newest sample is `flush_grace_ms` past its end, and the WAL segments it needed are deleted. Samples older than
-// the head are refused. Raw blocks are rolled up into 5-minute and 1-hour blocks when they age
-// out of the raw tier; until then queries roll raw samples up on the fly.
+// a window is flushed to a raw block once the newest sample is `flush_grace_ms` past its end, and
+// the WAL segments it needed are deleted. Samples older than the head are refused. Raw blocks are
+// rolled up into 5-minute and 1-hour blocks when they age out of the raw tier; until then queries
+// roll raw samples up on the fly.
 
 #include <atomic>
 #include <condition_variable>
