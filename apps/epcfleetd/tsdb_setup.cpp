@@ -49,6 +49,9 @@ void register_tsdb_metrics(const tsdb::Engine& engine) {
     r.counter("epcfleet_tsdb_samples_appended_total", "Samples written").set(d(s.samples_appended));
     r.counter("epcfleet_tsdb_samples_duplicate_total", "Samples ignored as exact duplicates")
         .set(d(s.samples_duplicate));
+    r.counter("epcfleet_tsdb_samples_out_of_order_total",
+              "Samples accepted older than their series' newest (merged at flush)")
+        .set(d(s.samples_out_of_order));
     r.counter("epcfleet_tsdb_batches_rejected_total",
               "Write batches refused (out of order, too old)")
         .set(d(s.batches_rejected));

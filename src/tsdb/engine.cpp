@@ -255,8 +255,6 @@ Status Engine::replay_wal() {
           continue;
         batch.push_back({static_cast<SeriesId>(id), t, std::bit_cast<double>(bits)});
       }
-      // Replay keeps only what extends each series in order, as the first append did.
-      std::erase_if(batch, [&](const Append& a) { return a.t <= head_[a.series].last_t; });
       apply_locked(batch);
       return ok();
     });
@@ -339,17 +337,16 @@ Result<Engine::AppendReport> Engine::append(std::span<const Append> samples, std
     auto& h = head_[s.series];
     std::int64_t last_t = h.batch == batch ? h.batch_t : h.last_t;
     double last_v = h.batch == batch ? h.batch_v : h.last_v;
-    if (s.t < last_t || (s.t == last_t &&
-                         std::bit_cast<std::uint64_t>(s.v) != std::bit_cast<std::uint64_t>(last_v)))
-      return refuse("sample at " + format_iso8601(s.t) +
-                    " is out of order: the series already has one at " + format_iso8601(last_t));
-    if (s.t == last_t) {
-      ++report.duplicates;
+    if (s.t == last_t &&
+        std::bit_cast<std::uint64_t>(s.v) == std::bit_cast<std::uint64_t>(last_v)) {
+      ++report.duplicates;  // a retried write
       continue;
     }
-    h.batch = batch;
-    h.batch_t = s.t;
-    h.batch_v = s.v;
+    if (s.t > last_t) {
+      h.batch = batch;
+      h.batch_t = s.t;
+      h.batch_v = s.v;
+    }
     accepted.push_back(s);
   }
   if (accepted.empty()) {
@@ -420,6 +417,14 @@ void Engine::apply_locked(std::span<const Append> samples) {
   for (const auto& s : samples) {
     auto& series = head_[s.series];
     std::int64_t window = window_of(s.t);
+    if (s.t <= series.last_t) {  // out of order (or a new value for the newest time)
+      if (s.t == series.last_t)
+        series.last_v = s.v;
+      series.ooo.push_back({s.t, s.v});
+      ++windows_[window];
+      out_of_order_.fetch_add(1, std::memory_order_relaxed);
+      continue;
+    }
     auto it = std::find_if(series.chunks.rbegin(), series.chunks.rend(),
                            [&](const auto& c) { return c.first == window; });
     if (it == series.chunks.rend()) {
@@ -459,6 +464,7 @@ Status Engine::read_raw(SeriesId id, std::int64_t from, std::int64_t to,
                         std::vector<Sample>& out) const {
   BlockList blocks;
   std::vector<HeadChunk> chunks;
+  std::vector<Sample> ooo;
   {
     std::shared_lock lock(mutex_);
     if (id >= registry_->size())
@@ -470,22 +476,52 @@ Status Engine::read_raw(SeriesId id, std::int64_t from, std::int64_t to,
           blocks.push_back(block);
     if (auto f = flushing_.find(id); f != flushing_.end())
       chunks.push_back(f->second);
+    if (auto f = flushing_ooo_.find(id); f != flushing_ooo_.end())
+      ooo = f->second;
     for (const auto& [window, chunk] : head_[id].chunks)
       if (window < to && window + options_.block_ms > from)
         chunks.push_back(chunk);
+    ooo.insert(ooo.end(), head_[id].ooo.begin(), head_[id].ooo.end());
   }
   for (const auto& block : blocks)
     if (auto st = block->read_samples(id, from, to, out); !st)
       return st;
-  std::vector<Sample> decoded;
-  for (const auto& chunk : chunks) {
-    decoded.clear();
-    chunk.decode(decoded);
-    for (const auto& s : decoded)
-      if (s.t >= from && s.t < to)
-        out.push_back(s);
+  if (ooo.empty()) {
+    std::vector<Sample> decoded;
+    for (const auto& chunk : chunks) {
+      decoded.clear();
+      chunk.decode(decoded);
+      for (const auto& s : decoded)
+        if (s.t >= from && s.t < to)
+          out.push_back(s);
+    }
+    return ok();
   }
+  std::vector<Sample> all;  // the chunks' samples are in time order, then the later writes
+  for (const auto& chunk : chunks)
+    chunk.decode(all);
+  all.insert(all.end(), ooo.begin(), ooo.end());
+  merge_head(nullptr, all, from, to, out);
   return ok();
+}
+
+void Engine::merge_head(const HeadChunk* chunk, const std::vector<Sample>& ooo, std::int64_t from,
+                        std::int64_t to, std::vector<Sample>& out) {
+  std::vector<Sample> all;
+  if (chunk != nullptr)
+    chunk->decode(all);
+  all.insert(all.end(), ooo.begin(), ooo.end());
+  // Stable: of samples with the same time, the one written last stays last, and wins.
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Sample& a, const Sample& b) { return a.t < b.t; });
+  if (&out == &ooo)
+    out.clear();
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    if (i + 1 < all.size() && all[i + 1].t == all[i].t)
+      continue;
+    if (all[i].t >= from && all[i].t < to)
+      out.push_back(all[i]);
+  }
 }
 
 Status Engine::read_rollup(SeriesId id, Tier tier, std::int64_t from, std::int64_t to,
@@ -566,11 +602,24 @@ Status Engine::flush_window(std::int64_t window) {
   {
     std::unique_lock lock(mutex_);
     for (SeriesId id = 0; id < head_.size(); ++id) {
-      auto& chunks = head_[id].chunks;
-      if (chunks.empty() || chunks.front().first != window)
+      auto& h = head_[id];
+      bool in_window = false;
+      if (!h.chunks.empty() && h.chunks.front().first == window) {
+        flushing_.emplace(id, std::move(h.chunks.front().second));
+        h.chunks.erase(h.chunks.begin());
+        in_window = true;
+      }
+      if (!h.ooo.empty()) {
+        auto moved = std::stable_partition(
+            h.ooo.begin(), h.ooo.end(), [&](const Sample& x) { return window_of(x.t) != window; });
+        if (moved != h.ooo.end()) {
+          flushing_ooo_[id].assign(moved, h.ooo.end());
+          h.ooo.erase(moved, h.ooo.end());
+          in_window = true;
+        }
+      }
+      if (!in_window)
         continue;
-      flushing_.emplace(id, std::move(chunks.front().second));
-      chunks.erase(chunks.begin());
       const auto& key = registry_->key(id);
       by_tenant_device[key.tenant][key.device].push_back(id);
     }
@@ -590,7 +639,12 @@ Status Engine::flush_window(std::int64_t window) {
       chunks.insert(chunks.begin(), {window, std::move(chunk)});
       ++windows_[window];
     }
+    for (auto& [id, samples] : flushing_ooo_) {
+      head_[id].ooo.insert(head_[id].ooo.begin(), samples.begin(), samples.end());
+      ++windows_[window];
+    }
     flushing_.clear();
+    flushing_ooo_.clear();
     for (auto& reader : written)
       reader->mark_obsolete();
     return fail(std::move(error));
@@ -606,7 +660,13 @@ Status Engine::flush_window(std::int64_t window) {
       for (SeriesId id : ids) {
         SeriesColumns s;
         s.id = id;
-        flushing_.at(id).decode(s.samples);
+        auto chunk = flushing_.find(id);
+        auto ooo = flushing_ooo_.find(id);
+        if (ooo == flushing_ooo_.end())
+          chunk->second.decode(s.samples);
+        else
+          merge_head(chunk == flushing_.end() ? nullptr : &chunk->second, ooo->second, INT64_MIN,
+                     INT64_MAX, s.samples);
         raw.push_back(std::move(s));
       }
       if (auto st = (*writer)->add_group(device, raw); !st)
@@ -641,6 +701,7 @@ Status Engine::flush_window(std::int64_t window) {
               [](const auto& a, const auto& b) { return a->info().mint < b->info().mint; });
   }
   flushing_.clear();
+  flushing_ooo_.clear();
   head_min_t_ = std::max(head_min_t_, end);
   std::error_code ec;
   for (std::size_t i = 0; i + 1 < segments_.size();) {
@@ -958,6 +1019,7 @@ EngineStats Engine::stats() const {
       }
   s.samples_appended = appended_.load();
   s.samples_duplicate = duplicates_.load();
+  s.samples_out_of_order = out_of_order_.load();
   s.batches_rejected = rejected_.load();
   s.wal_syncs = syncs_.load();
   s.flushes = flushes_.load();

@@ -102,29 +102,45 @@ TEST(Engine, LargeBatchesAreCompressedInTheWalAndReplay) {
   }
 }
 
-TEST(Engine, RefusesOutOfOrderAndFutureSamplesWholeBatchAndIgnoresExactDuplicates) {
+TEST(Engine, OutOfOrderSamplesAreMergedAndTheLaterWriteOfATimeWins) {
   epcfleet::testing::TempDir dir;
   Clock clock;
+  SeriesId id = 0;
+  {
+    auto e = Engine::open(options_for(dir.path(), clock));
+    ASSERT_TRUE(e);
+    id = *(*e)->series(key("m", "d"));
+    clock.now = kT0 + 600'000;
+    Append first[] = {{id, kT0 + 60'000, 1}, {id, kT0 + 180'000, 3}};
+    ASSERT_TRUE((*e)->append(first));
+    Append again[] = {{id, kT0 + 180'000, 3}, {id, kT0 + 120'000, 2}, {id, kT0 + 60'000, 10}};
+    auto report = (*e)->append(again);
+    ASSERT_TRUE(report);
+    EXPECT_EQ(report->duplicates, 1u) << "the same time and value again: a retry";
+    EXPECT_EQ(report->appended, 2u);
+    auto samples = raw(**e, id, kT0, kT0 + kDayMs);
+    ASSERT_EQ(samples.size(), 3u);
+    EXPECT_EQ(samples[0].v, 10) << "the later write of a time wins";
+    EXPECT_EQ(samples[1].v, 2);
+    EXPECT_EQ(samples[2].v, 3);
+    EXPECT_EQ((*e)->stats().samples_out_of_order, 2u);
+    Append future[] = {{id, kT0 + 3 * kHourMs, 1}};
+    EXPECT_FALSE((*e)->append(future)) << "in the future";
+  }
+  // The same after WAL replay, and after the window is flushed to a block.
   auto e = Engine::open(options_for(dir.path(), clock));
   ASSERT_TRUE(e);
-  auto id = *(*e)->series(key("m", "d"));
-  clock.now = kT0 + 600'000;
-  Append first[] = {{id, kT0 + 60'000, 1}, {id, kT0 + 120'000, 2}};
-  ASSERT_TRUE((*e)->append(first));
-  Append again[] = {{id, kT0 + 120'000, 2}, {id, kT0 + 180'000, 3}};
-  auto report = (*e)->append(again);
-  ASSERT_TRUE(report);
-  EXPECT_EQ(report->duplicates, 1u);
-  EXPECT_EQ(report->appended, 1u);
-  Append mixed[] = {{id, kT0 + 240'000, 4}, {id, kT0 + 60'000, 9}};
-  std::size_t failed = 99;
-  auto refused = (*e)->append(mixed, &failed);
-  ASSERT_FALSE(refused);
-  EXPECT_EQ(failed, 1u);
-  EXPECT_NE(refused.error().message.find("out of order"), std::string::npos);
-  Append future[] = {{id, kT0 + 3 * kHourMs, 1}};
-  EXPECT_FALSE((*e)->append(future));
-  EXPECT_EQ(raw(**e, id, kT0, kT0 + kDayMs).size(), 3u) << "a refused batch writes nothing";
+  auto replayed = raw(**e, id, kT0, kT0 + kDayMs);
+  ASSERT_EQ(replayed.size(), 3u);
+  EXPECT_EQ(replayed[0].v, 10);
+  ASSERT_TRUE((*e)->flush(true));
+  EXPECT_EQ((*e)->stats().block_raw_samples, 3u);
+  auto flushed = raw(**e, id, kT0, kT0 + kDayMs);
+  ASSERT_EQ(flushed.size(), 3u);
+  EXPECT_EQ(flushed[0].v, 10);
+  EXPECT_EQ(flushed[1].v, 2);
+  Append old[] = {{id, kT0 + 1000, 1}};
+  EXPECT_FALSE((*e)->append(old)) << "older than the head: refused";
 }
 
 TEST(Engine, FlushWritesRawBlocksAndDeletesTheWalAndRollupsComeFromRaw) {

@@ -67,6 +67,7 @@ struct EngineStats {
   std::uint64_t series = 0;
   std::uint64_t samples_appended = 0;
   std::uint64_t samples_duplicate = 0;
+  std::uint64_t samples_out_of_order = 0;  // accepted older than their series' newest
   std::uint64_t batches_rejected = 0;
   std::uint64_t head_series = 0;  // series with samples in the head
   std::uint64_t head_chunks = 0;
@@ -102,8 +103,9 @@ public:
     std::size_t duplicates = 0;  // same time and value as a stored sample: ignored
   };
   // All or nothing: every sample is checked (known series, not older than the head, not too far
-  // in the future, in time order per series) before any is written. On refusal `failed` (if
-  // given) holds the index of the first bad sample.
+  // in the future) before any is written. Samples older than their series' newest are kept
+  // aside and merged in time order (a later write of the same time replaces the earlier one). On
+  // refusal `failed` (if given) holds the index of the first bad sample.
   Result<AppendReport> append(std::span<const Append> samples, std::size_t* failed = nullptr);
 
   // Called with every accepted batch, in the order the WAL has them, under the engine's write
@@ -152,6 +154,9 @@ private:
     std::vector<std::pair<std::int64_t, HeadChunk>> chunks;  // window start, ascending
     std::int64_t last_t = INT64_MIN;
     double last_v = 0.0;
+    // Samples that arrived older than last_t (still inside the head), in arrival order; merged
+    // into the window's samples at flush and at read (a later write of the same time wins).
+    std::vector<Sample> ooo;
     // The series' newest time and value within the batch being checked (when batch == current).
     std::uint64_t batch = 0;
     std::int64_t batch_t = INT64_MIN;
@@ -170,6 +175,9 @@ private:
   Status replay_wal();
   Status open_segment(std::uint64_t seq);
   void apply_locked(std::span<const Append> samples);
+  // Samples of `chunk` (may be null) and `ooo` with t in [from, to), sorted, one per time.
+  static void merge_head(const HeadChunk* chunk, const std::vector<Sample>& ooo, std::int64_t from,
+                         std::int64_t to, std::vector<Sample>& out);
   std::int64_t window_of(std::int64_t t) const;
   std::int64_t compact_span(Tier tier) const;
   Status flush_window(std::int64_t window);
@@ -189,6 +197,7 @@ private:
   std::vector<HeadSeries> head_;
   std::map<std::int64_t, std::size_t> windows_;  // window start -> chunks in the head
   std::unordered_map<SeriesId, HeadChunk> flushing_;
+  std::unordered_map<SeriesId, std::vector<Sample>> flushing_ooo_;
   std::int64_t head_min_t_ = INT64_MIN;
   std::int64_t max_t_ = INT64_MIN;
   std::map<std::string, std::array<BlockList, 3>, std::less<>> blocks_;
@@ -200,8 +209,8 @@ private:
   bool wal_dirty_ = false;
   std::mutex maintenance_mutex_;  // one flush/compaction at a time
 
-  mutable std::atomic<std::uint64_t> appended_{0}, duplicates_{0}, rejected_{0}, syncs_{0},
-      flushes_{0}, compactions_{0}, dropped_blocks_{0}, maintenance_errors_{0};
+  mutable std::atomic<std::uint64_t> appended_{0}, duplicates_{0}, out_of_order_{0}, rejected_{0},
+      syncs_{0}, flushes_{0}, compactions_{0}, dropped_blocks_{0}, maintenance_errors_{0};
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
