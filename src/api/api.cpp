@@ -20,8 +20,10 @@ void register_routes(http::Router& router, const Services& services) {
   if (services.credentials != nullptr && services.repositories != nullptr &&
       services.signing_keys != nullptr)
     register_repo_access_routes(router, services);
-  if (services.tsdb != nullptr)
+  if (services.tsdb != nullptr) {
     register_timeseries_routes(router, services);
+    register_timeseries_write_routes(router, services);
+  }
 }
 
 }  // namespace epcfleet::api

@@ -16,5 +16,6 @@ void register_repository_routes(http::Router& router, const Services& services);
 void register_snapshot_routes(http::Router& router, const Services& services);
 void register_repo_access_routes(http::Router& router, const Services& services);
 void register_timeseries_routes(http::Router& router, const Services& services);
+void register_timeseries_write_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api
