@@ -70,6 +70,18 @@ Result<std::int64_t> parse_duration(const std::string& name, const std::string& 
       name + " must be a positive duration such as 60, 30s, 5m, 1h or 2d, not '" + text + "'");
 }
 
+// An optional query parameter: its parsed value, or `fallback` when absent.
+Result<std::int64_t> time_param(const http::Request& r, const std::string& name,
+                                std::int64_t fallback) {
+  auto text = r.query(name);
+  return text ? parse_time(name, *text) : Result<std::int64_t>(fallback);
+}
+Result<std::int64_t> duration_param(const http::Request& r, const std::string& name,
+                                    std::int64_t fallback) {
+  auto text = r.query(name);
+  return text ? parse_duration(name, *text) : Result<std::int64_t>(fallback);
+}
+
 Result<tsdb::Selector> selector_from(const http::Context& ctx) {
   tsdb::Selector s;
   s.tenant = ctx.tenant();
@@ -205,27 +217,18 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
       return reply_error(ctx, Error{ErrorCode::kInvalidArgument, "metric is required"});
     tsdb::RangeRequest r;
     r.selector = std::move(*selector);
-    const std::int64_t now = engine->now();
-    r.end = now;
-    if (auto e = ctx.request.query("end")) {
-      auto t = parse_time("end", *e);
-      if (!t)
-        return reply_error(ctx, t.error());
-      r.end = *t;
-    }
-    r.start = r.end - 3'600'000;
-    if (auto st = ctx.request.query("start")) {
-      auto t = parse_time("start", *st);
-      if (!t)
-        return reply_error(ctx, t.error());
-      r.start = *t;
-    }
-    if (auto st = ctx.request.query("step")) {
-      auto d = parse_duration("step", *st);
-      if (!d)
-        return reply_error(ctx, d.error());
-      r.step = *d;
-    }
+    auto end = time_param(ctx.request, "end", engine->now());
+    if (!end)
+      return reply_error(ctx, end.error());
+    r.end = *end;
+    auto start = time_param(ctx.request, "start", r.end - 3'600'000);
+    if (!start)
+      return reply_error(ctx, start.error());
+    r.start = *start;
+    auto step = duration_param(ctx.request, "step", r.step);
+    if (!step)
+      return reply_error(ctx, step.error());
+    r.step = *step;
     auto fn = tsdb::parse_fn(ctx.request.query("fn").value_or(""));
     if (!fn)
       return reply_error(ctx, fn.error());
@@ -281,24 +284,16 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
     auto selector = selector_from(ctx);
     if (!selector)
       return reply_error(ctx, selector.error());
-    std::int64_t at = engine->now();
-    if (auto a = ctx.request.query("at")) {
-      auto t = parse_time("at", *a);
-      if (!t)
-        return reply_error(ctx, t.error());
-      at = *t;
-    }
-    std::int64_t lookback = 15 * 60'000;
-    if (auto l = ctx.request.query("lookback")) {
-      auto d = parse_duration("lookback", *l);
-      if (!d)
-        return reply_error(ctx, d.error());
-      lookback = *d;
-    }
-    auto points = tsdb::query_latest(*engine, *selector, at, lookback);
+    auto at = time_param(ctx.request, "at", engine->now());
+    if (!at)
+      return reply_error(ctx, at.error());
+    auto lookback = duration_param(ctx.request, "lookback", 15 * 60'000);
+    if (!lookback)
+      return reply_error(ctx, lookback.error());
+    auto points = tsdb::query_latest(*engine, *selector, *at, *lookback);
     if (!points)
       return reply_error(ctx, points.error());
-    std::string out = "{\"at\":" + std::to_string(at) + ",\"series\":[";
+    std::string out = "{\"at\":" + std::to_string(*at) + ",\"series\":[";
     for (std::size_t i = 0; i < points->size(); ++i) {
       const auto& p = (*points)[i];
       out.append(i > 0 ? ",{" : "{");
