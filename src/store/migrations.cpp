@@ -174,6 +174,78 @@ CREATE TABLE apt_snapshot_packages (
   FOREIGN KEY (tenant_id, snapshot) REFERENCES apt_snapshots(tenant_id, name) ON DELETE CASCADE
 );
 )sql"},
+      {6, "snmp devices, profiles, events, trap users, MIB modules", R"sql(
+CREATE TABLE snmp_devices (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  address TEXT NOT NULL,
+  port BIGINT NOT NULL,
+  version TEXT NOT NULL,
+  community_secret TEXT,
+  v3_user TEXT NOT NULL,
+  auth_protocol TEXT NOT NULL,
+  auth_secret TEXT,
+  priv_protocol TEXT NOT NULL,
+  priv_secret TEXT,
+  context TEXT NOT NULL,
+  profile TEXT NOT NULL,
+  interval_s BIGINT NOT NULL,
+  timeout_ms BIGINT NOT NULL,
+  retries BIGINT NOT NULL,
+  max_repetitions BIGINT NOT NULL,
+  tags_json TEXT NOT NULL,
+  custom_oids_json TEXT NOT NULL,
+  enabled BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  status_since BIGINT,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  UNIQUE (tenant_id, name)
+);
+CREATE INDEX snmp_devices_address ON snmp_devices(address);
+CREATE TABLE snmp_profiles (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  description TEXT NOT NULL,
+  definition_json TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE snmp_events (
+  id TEXT PRIMARY KEY,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  device_id TEXT,
+  type TEXT NOT NULL,
+  at BIGINT NOT NULL,
+  data_json TEXT NOT NULL
+);
+CREATE INDEX snmp_events_tenant_at ON snmp_events(tenant_id, at);
+CREATE INDEX snmp_events_device_at ON snmp_events(tenant_id, device_id, at);
+CREATE TABLE snmp_trap_users (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  username TEXT NOT NULL,
+  auth_protocol TEXT NOT NULL,
+  auth_secret TEXT,
+  priv_protocol TEXT NOT NULL,
+  priv_secret TEXT,
+  created_by TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, username)
+);
+CREATE TABLE mib_modules (
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  module TEXT NOT NULL,
+  filename TEXT NOT NULL,
+  content TEXT NOT NULL,
+  uploaded_by TEXT NOT NULL,
+  uploaded_at BIGINT NOT NULL,
+  PRIMARY KEY (tenant_id, module)
+);
+)sql"},
   };
   return list;
 }
