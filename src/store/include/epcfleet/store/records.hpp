@@ -165,4 +165,64 @@ struct SealedSecret {
   TimestampMs updated_at = 0;
 };
 
+// An SNMP device. Secrets are ids into the secrets table (SecretVault), never the values.
+struct SnmpDevice {
+  std::string id;
+  std::string tenant_id;
+  std::string name;
+  std::string address;
+  int port = 161;
+  std::string version = "2c";  // "1", "2c", "3"
+  std::optional<std::string> community_secret;
+  std::string v3_user;
+  std::string auth_protocol = "none";
+  std::optional<std::string> auth_secret;
+  std::string priv_protocol = "none";
+  std::optional<std::string> priv_secret;
+  std::string context;
+  std::string profile;
+  int interval_s = 60;
+  int timeout_ms = 1500;
+  int retries = 2;
+  int max_repetitions = 25;
+  std::string tags_json = "{}";         // {"site":"north"}
+  std::string custom_oids_json = "[]";  // [{"oid","name","type","unit","scale"}]
+  bool enabled = true;
+  std::string status = "unknown";  // unknown | up | down
+  std::optional<TimestampMs> status_since;
+  std::string created_by;
+  TimestampMs created_at = 0;
+  TimestampMs updated_at = 0;
+};
+
+struct SnmpProfile {
+  std::string tenant_id;
+  std::string name;
+  std::string description;
+  std::string definition_json;
+  std::string created_by;
+  TimestampMs created_at = 0;
+  TimestampMs updated_at = 0;
+};
+
+struct SnmpEvent {
+  std::string id;
+  std::string tenant_id;
+  std::optional<std::string> device_id;
+  std::string type;  // snmp.trap | snmp.device.status
+  TimestampMs at = 0;
+  std::string data_json;
+};
+
+struct SnmpTrapUser {
+  std::string tenant_id;
+  std::string username;
+  std::string auth_protocol = "none";
+  std::optional<std::string> auth_secret;
+  std::string priv_protocol = "none";
+  std::optional<std::string> priv_secret;
+  std::string created_by;
+  TimestampMs created_at = 0;
+};
+
 }  // namespace epcfleet::store
