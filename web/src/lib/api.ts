@@ -8,6 +8,8 @@ export class ApiError extends Error {
   readonly requestId: string | null;
   /** Seconds from a Retry-After header (429/503), when the server sent one. */
   readonly retryAfter: number | null;
+  /** The answer's body as parsed JSON (null when it was not JSON), for errors that carry details. */
+  readonly body: unknown;
 
   constructor(
     status: number,
@@ -15,6 +17,7 @@ export class ApiError extends Error {
     message: string,
     requestId: string | null = null,
     retryAfter: number | null = null,
+    body: unknown = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -22,6 +25,7 @@ export class ApiError extends Error {
     this.code = code;
     this.requestId = requestId;
     this.retryAfter = retryAfter;
+    this.body = body;
   }
 
   get isForbidden(): boolean {
@@ -69,15 +73,20 @@ export function onUnauthorized(handler: (() => void) | null): void {
   unauthorizedHandler = handler;
 }
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+type QueryValue = string | number | boolean | null | undefined;
+
+/** An array repeats its parameter (`tag=a&tag=b`). */
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
 /** `path?k=v&…`, leaving out empty values. */
 export function withQuery(path: string, query?: Query): string {
   if (!query) return path;
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
-    if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    for (const v of Array.isArray(value) ? value : [value]) {
+      if (v === undefined || v === null || v === '') continue;
+      params.append(key, String(v));
+    }
   }
   const qs = params.toString();
   return qs ? `${path}?${qs}` : path;
@@ -123,8 +132,10 @@ export function errorFromParts(
   let code = `http_${status}`;
   let message = '';
   let requestId = header('X-Request-Id');
+  let parsed: unknown = null;
   try {
-    const body = JSON.parse(bodyText) as {
+    parsed = JSON.parse(bodyText);
+    const body = parsed as {
       error?: { code?: unknown; message?: unknown; request_id?: unknown };
     };
     const err = body?.error;
@@ -139,7 +150,7 @@ export function errorFromParts(
   if (!message) {
     message = FALLBACK_MESSAGES[status] ?? `Request failed (HTTP ${status}).`;
   }
-  return new ApiError(status, code, message, requestId, parseRetryAfter(header('Retry-After')));
+  return new ApiError(status, code, message, requestId, parseRetryAfter(header('Retry-After')), parsed);
 }
 
 async function errorFrom(response: Response): Promise<ApiError> {

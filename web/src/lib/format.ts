@@ -84,3 +84,27 @@ export function percentOf(done: number, total: number | null | undefined): numbe
   if (!total || total <= 0 || !Number.isFinite(done)) return null;
   return Math.max(0, Math.min(100, Math.floor((done / total) * 100)));
 }
+
+/** "45 s", "12 min", "3 h 5 min", "4 d 2 h": a span of seconds in its two largest units. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return '—';
+  const s = Math.floor(seconds);
+  if (s < 60) return `${s} s`;
+  const parts: [number, string][] = [
+    [Math.floor(s / 86400), 'd'],
+    [Math.floor((s % 86400) / 3600), 'h'],
+    [Math.floor((s % 3600) / 60), 'min'],
+  ];
+  const first = parts.findIndex(([n]) => n > 0);
+  return parts
+    .slice(first, first + 2)
+    .filter(([n]) => n > 0)
+    .map(([n, unit]) => `${n} ${unit}`)
+    .join(' ');
+}
+
+/** Seconds from `iso` to now (0 when it is in the future); null when there is no time. */
+export function secondsSince(iso: string | null | undefined, now: number = Date.now()): number | null {
+  const d = parse(iso);
+  return d ? Math.max(0, (now - d.getTime()) / 1000) : null;
+}

@@ -40,7 +40,7 @@ export const NAV: NavGroup[] = [
     items: [
       { page: 'overview', label: 'Overview', icon: 'overview', minRole: 'viewer', soon: true,
         summary: 'Fleet health at a glance: devices up and down, firing alerts, rollouts in flight.' },
-      { page: 'devices', label: 'Devices', icon: 'devices', minRole: 'viewer', soon: true,
+      { page: 'devices', label: 'Devices', icon: 'devices', minRole: 'viewer',
         summary: 'Your EPCs with SNMP settings, live charts, traps and connection tests.' },
       { page: 'metrics', label: 'Metrics', icon: 'metrics', minRole: 'viewer',
         summary: 'Chart any metric your devices report or write: pick a metric, a device and a function.' },

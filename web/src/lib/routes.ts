@@ -18,8 +18,8 @@ export const TENANT_PAGES = [
 
 export type TenantPage = (typeof TENANT_PAGES)[number];
 
-/** Pages that also open one of their items: #/t/acme/repositories/stable. */
-const PAGES_WITH_ITEMS: readonly TenantPage[] = ['repositories', 'snapshots'];
+/** Pages that also open one of their items: #/t/acme/repositories/stable, #/t/acme/devices/d-1f2e. */
+const PAGES_WITH_ITEMS: readonly TenantPage[] = ['devices', 'repositories', 'snapshots'];
 
 export type Route =
   | { name: 'home' }

@@ -185,3 +185,168 @@ export interface RepoSources {
   sources_path?: string;
   auth_conf_path?: string;
 }
+
+// ---- SNMP devices (tenant-scoped, docs/snmp.md) ----
+
+export type SnmpVersion = '1' | '2c' | '3';
+export type AuthProtocol = 'MD5' | 'SHA' | 'SHA-224' | 'SHA-256' | 'SHA-384' | 'SHA-512';
+export type PrivProtocol = 'DES' | 'AES' | 'AES-192' | 'AES-256';
+export type DeviceStatus = 'up' | 'down' | 'unknown';
+export type OidType = 'gauge' | 'counter' | 'text';
+
+/** SNMP settings as the API shows them: secrets only as "is set" flags. */
+export interface DeviceSnmp {
+  version: SnmpVersion;
+  community_set?: boolean;
+  user?: string;
+  /** Absent, null or "none" when the v3 user has no authentication. */
+  auth_protocol?: AuthProtocol | 'none' | null;
+  auth_password_set?: boolean;
+  priv_protocol?: PrivProtocol | 'none' | null;
+  priv_password_set?: boolean;
+  context?: string;
+}
+
+/** SNMP settings as a create/update body carries them (secrets only when given). */
+export interface DeviceSnmpBody {
+  version: SnmpVersion;
+  community?: string;
+  user?: string;
+  auth_protocol?: AuthProtocol;
+  auth_password?: string;
+  priv_protocol?: PrivProtocol;
+  priv_password?: string;
+  context?: string;
+}
+
+export interface CustomOid {
+  oid: string;
+  name: string;
+  type: OidType;
+  unit: string;
+  scale: number;
+}
+
+export interface DeviceError {
+  code: string;
+  message: string;
+}
+
+export interface Device {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  snmp: DeviceSnmp;
+  profile: string;
+  interval_s: number;
+  timeout_ms: number;
+  retries: number;
+  max_repetitions: number;
+  tags: Record<string, string>;
+  custom_oids: CustomOid[];
+  enabled: boolean;
+  status: DeviceStatus;
+  status_since: string | null;
+  last_poll_at: string | null;
+  last_latency_ms: number | null;
+  last_error: DeviceError | null;
+  sys_uptime_s: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** POST …/devices (all fields but name, address and snmp have server defaults). */
+export interface NewDevice {
+  name: string;
+  address: string;
+  port?: number;
+  snmp: DeviceSnmpBody;
+  profile?: string;
+  interval_s?: number;
+  timeout_ms?: number;
+  retries?: number;
+  max_repetitions?: number;
+  tags?: Record<string, string>;
+  custom_oids?: CustomOid[];
+  enabled?: boolean;
+}
+
+/** PATCH …/devices/{id}: any field of a create body. */
+export type DevicePatch = Partial<NewDevice>;
+
+export interface DeviceFilter {
+  /** Name substring. */
+  name: string;
+  /** '' = any status. */
+  status: DeviceStatus | '';
+  /** Tag matchers as typed: "site=north, rack=4" (all must match). */
+  tags: string;
+}
+
+/** What POST …/devices/test and …/devices/{id}/test answer (200 whenever the test ran). */
+export type ConnectionTestResult =
+  | { ok: true; rtt_ms: number; values: Record<string, string | number | null> }
+  | { ok: false; error: DeviceError; elapsed_ms?: number };
+
+export interface DeviceStats {
+  device?: string;
+  from: string;
+  to: string;
+  status?: DeviceStatus;
+  status_since?: string | null;
+  sys_uptime_s?: number | null;
+  availability_pct: number | null;
+  polls: { ok: number; failed: number; success_ratio: number | null };
+  latency_ms: { p50: number | null; p95: number | null; p99: number | null };
+}
+
+export interface PollProfile {
+  name: string;
+  description?: string;
+}
+
+export interface CsvImportResult {
+  created: number;
+  devices: string[];
+}
+
+export interface TrapVarbind {
+  oid: string;
+  name?: string;
+  type?: string;
+  value: string;
+}
+
+/** Data of an `snmp.device.status` event. */
+export interface DeviceStatusEvent {
+  device: string;
+  name?: string;
+  status: DeviceStatus;
+  previous?: DeviceStatus;
+  at: string;
+  reason?: string | null;
+}
+
+/** Data of an `snmp.trap` event. */
+export interface TrapEvent {
+  id?: string;
+  device: string | null;
+  name?: string;
+  at: string;
+  version?: string;
+  source?: string;
+  trap_oid: string;
+  trap_name?: string;
+  inform?: boolean;
+  varbinds: TrapVarbind[];
+}
+
+/** One item of GET …/events. */
+export interface SnmpEvent {
+  id: string;
+  type: 'snmp.trap' | 'snmp.device.status' | string;
+  device: string | null;
+  at: string;
+  data: Record<string, unknown>;
+}

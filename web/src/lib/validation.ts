@@ -60,3 +60,33 @@ export function slugify(name: string): string {
     .slice(0, 32)
     .replace(/-+$/g, '');
 }
+
+/** A whole number in [min, max] (typed as text or a number input's value); `what` names it when missing. */
+export function checkWholeNumber(v: number | string | null | undefined, min: number, max: number, what: string): string | null {
+  const n = typeof v === 'string' ? (v.trim() === '' ? Number.NaN : Number(v)) : v;
+  if (n === null || n === undefined || Number.isNaN(n)) return `Enter ${what}.`;
+  if (!Number.isInteger(n)) return 'Use a whole number.';
+  if (n < min || n > max) return `Use ${min} to ${max}.`;
+  return null;
+}
+
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** Whether `v` is an IPv4 (dotted quad) or IPv6 literal; host names and zone ids (%eth0) are not. */
+export function isIpLiteral(v: string): boolean {
+  if (IPV4.test(v)) return true;
+  if (!v.includes(':') || /[^0-9a-fA-F:.]/.test(v)) return false;
+  // The URL parser checks IPv6 syntax exactly (one "::", 8 groups, an embedded IPv4 tail).
+  try {
+    new URL(`http://[${v}]/`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function checkIpAddress(v: string): string | null {
+  if (!v) return 'Enter the IP address.';
+  if (!isIpLiteral(v)) return 'Enter an IPv4 or IPv6 address, e.g. 10.0.0.5 or 2001:db8::5 (not a host name).';
+  return null;
+}

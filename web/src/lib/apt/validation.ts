@@ -1,5 +1,6 @@
 // Client-side checks for the repository forms, mirroring the server's rules where they are
 // known (repository names: ^[a-z0-9][a-z0-9-]{1,31}$). Each returns a message or null.
+import { checkWholeNumber } from '../validation';
 
 export const KEEP_VERSIONS_MAX = 1000;
 export const OVERLAP_DAYS_MAX = 365;
@@ -46,14 +47,6 @@ export function checkArchitectures(list: string[]): string | null {
   if (list.includes('source')) return 'Source packages are not served; list binary architectures only.';
   const bad = list.find((a) => !ARCH.test(a));
   return bad ? `“${bad}” is not an architecture name.` : null;
-}
-
-function checkWholeNumber(v: number | string | null | undefined, min: number, max: number, what: string): string | null {
-  const n = typeof v === 'string' ? (v.trim() === '' ? Number.NaN : Number(v)) : v;
-  if (n === null || n === undefined || Number.isNaN(n)) return `Enter ${what}.`;
-  if (!Number.isInteger(n)) return 'Use a whole number.';
-  if (n < min || n > max) return `Use ${min} to ${max}.`;
-  return null;
 }
 
 export function checkKeepVersions(v: number | string | null | undefined): string | null {
