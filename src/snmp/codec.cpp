@@ -20,6 +20,7 @@
 // clang-format on
 
 #include "epcfleet/snmp/client.hpp"
+#include "epcfleet/snmp/netsnmp_lock.hpp"
 
 namespace epcfleet::snmp::detail {
 namespace {
@@ -265,6 +266,18 @@ void init_library(const std::string& state_dir) {
   });
 }
 
+}  // namespace
+
+std::mutex& netsnmp_mutex() {
+  return g_mutex;
+}
+
+void init_netsnmp(const std::string& state_dir) {
+  init_library(state_dir);
+}
+
+namespace {
+
 constexpr std::size_t kMaxDatagram = 65536;
 constexpr std::size_t kSlack = 4096;
 
@@ -281,6 +294,7 @@ struct Codec::State {
   u_char* buffer = nullptr;
   size_t buffer_size = 0;
   std::vector<u_char> rx = std::vector<u_char>(kMaxDatagram + kSlack);
+  netsnmp_pdu* kept = nullptr;  // DecodeContext::keep_pdu, for encode_response
 };
 
 Codec::Codec(const std::string& state_dir) : state_(new State) {
@@ -312,6 +326,7 @@ Codec::~Codec() {
     usm_free_user(g_user);
     g_user = nullptr;
   }
+  drop_kept_pdu();
   std::free(state_->buffer);
   delete state_;
 }
@@ -343,6 +358,12 @@ void Codec::install_user(const Target& target, const UserKeys* localized,
   } else {
     assign(user->privKey, user->privKeyLen, keys.priv.data(), keys.priv.size());
   }
+}
+
+void Codec::drop_kept_pdu() {
+  if (state_->kept != nullptr)
+    snmp_free_pdu(state_->kept);
+  state_->kept = nullptr;
 }
 
 void Codec::set_engine_time(std::string_view engine_id, EngineTime time) {
@@ -447,6 +468,12 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
   out.engine_time.reset();
   out.report = ReportKind::kNone;
   out.failure = DecodeFailure::kNone;
+  out.enterprise = Oid();
+  out.agent_address.clear();
+  out.generic_trap = 0;
+  out.specific_trap = 0;
+  out.time_stamp = 0;
+  drop_kept_pdu();
   netsnmp_session* session = &state_->parse_session;
   // net-snmp 5.9.3 reads past the end of some malformed v3 messages (found by
   // fuzz/snmp_receive_fuzz: asn_parse_string under the USM's security-parameter parsing reads a
@@ -524,6 +551,14 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
     }
     if (pdu->command == SNMP_MSG_REPORT)
       out.report = report_kind(pdu);
+    if (pdu->command == SNMP_MSG_TRAP && out.failure == DecodeFailure::kNone) {
+      if (!convert_oid(pdu->enterprise, pdu->enterprise_length, out.enterprise))
+        out.failure = DecodeFailure::kMalformed;
+      out.agent_address.assign(reinterpret_cast<const char*>(pdu->agent_addr), 4);
+      out.generic_trap = static_cast<int>(pdu->trap_type);
+      out.specific_trap = static_cast<int>(pdu->specific_type);
+      out.time_stamp = static_cast<std::uint32_t>(pdu->time & 0xFFFFFFFFUL);
+    }
   }
   if (out.version == SNMP_VERSION_3 && !out.engine_id.empty()) {
     u_int boots = 0;
@@ -537,7 +572,95 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
   if (!context.engine_id.empty() && context.engine_id != out.engine_id)
     free_enginetime(reinterpret_cast<unsigned char*>(const_cast<char*>(context.engine_id.data())),
                     context.engine_id.size());
+  if (context.keep_pdu && rc == 0 && out.failure == DecodeFailure::kNone)
+    state_->kept = pdu;
+  else
+    snmp_free_pdu(pdu);
+}
+
+std::optional<std::basic_string_view<std::uint8_t>> Codec::build(void* pdu_pointer,
+                                                                 std::string_view engine_id,
+                                                                 std::string& error) {
+  auto* pdu = static_cast<netsnmp_pdu*>(pdu_pointer);
+  netsnmp_session* session = &state_->build_session;
+  size_t offset = 0;
+  const int rc = snmp_build(&state_->buffer, &state_->buffer_size, &offset, session, pdu);
+  const bool forward = (pdu->flags & UCD_MSG_FLAG_FORWARD_ENCODE) != 0;
+  const int snmp_err = session->s_snmp_errno;
   snmp_free_pdu(pdu);
+  if (!engine_id.empty())
+    free_enginetime(reinterpret_cast<unsigned char*>(const_cast<char*>(engine_id.data())),
+                    engine_id.size());
+  if (rc != 0 || forward) {
+    error = std::string("encoding failed: ") + snmp_api_errstring(snmp_err);
+    return std::nullopt;
+  }
+  return std::basic_string_view<std::uint8_t>(state_->buffer + state_->buffer_size - offset,
+                                              offset);
+}
+
+std::optional<std::basic_string_view<std::uint8_t>> Codec::encode_response(
+    const ReplyRequest& request, std::string& error) {
+  const std::lock_guard lock(g_mutex);
+  netsnmp_pdu* pdu = state_->kept;
+  state_->kept = nullptr;
+  if (pdu == nullptr) {
+    error = "no message to answer";
+    return std::nullopt;
+  }
+  // What net-snmp's agent does with a request: the same PDU (ids, varbinds, v3 user, engine and
+  // context) turned into a Response.
+  pdu->command = SNMP_MSG_RESPONSE;
+  pdu->errstat = 0;
+  pdu->errindex = 0;
+  pdu->flags &= ~static_cast<u_long>(UCD_MSG_FLAG_EXPECT_RESPONSE | SNMP_MSG_FLAG_RPRT_BIT);
+  std::string_view engine_id;
+  if (pdu->version == SNMP_VERSION_3) {
+    engine_id = request.engine_id;
+    if (request.user != nullptr)
+      install_user(*request.user, request.localized, request.engine_id);
+    set_engine_time(request.engine_id, request.engine_time);
+  }
+  return build(pdu, engine_id, error);
+}
+
+std::optional<std::basic_string_view<std::uint8_t>> Codec::encode_report(
+    const ReportRequest& request, std::string& error) {
+  const std::lock_guard lock(g_mutex);
+  netsnmp_pdu* pdu = snmp_pdu_create(SNMP_MSG_REPORT);
+  if (pdu == nullptr) {
+    error = "out of memory";
+    return std::nullopt;
+  }
+  const ReplyRequest& reply = request.reply;
+  pdu->version = SNMP_VERSION_3;
+  pdu->securityModel = SNMP_SEC_MODEL_USM;
+  pdu->reqid = request.request_id;
+  pdu->msgid = request.msg_id;
+  pdu->msgMaxSize = 65507;
+  pdu->securityName = strndup(request.user_name.data(), request.user_name.size());
+  pdu->securityNameLen = request.user_name.size();
+  pdu->securityEngineID = dup_bytes(reply.engine_id);
+  pdu->securityEngineIDLen = reply.engine_id.size();
+  pdu->contextEngineID = dup_bytes(reply.engine_id);
+  pdu->contextEngineIDLen = reply.engine_id.size();
+  pdu->contextName = strndup(request.context_name.data(), request.context_name.size());
+  pdu->contextNameLen = request.context_name.size();
+  // RFC 3414 3.2: usmStatsUnknownEngineIDs.0 unauthenticated (it is what discovery asks for);
+  // usmStatsNotInTimeWindows.0 authenticated, so that the sender may trust our boots/time.
+  static const oid kUnknownEngineIds[] = {1, 3, 6, 1, 6, 3, 15, 1, 1, 4, 0};
+  static const oid kNotInTimeWindows[] = {1, 3, 6, 1, 6, 3, 15, 1, 1, 2, 0};
+  const bool time = request.reason == ReportReason::kNotInTimeWindow;
+  pdu->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+  if (time && reply.user != nullptr) {
+    pdu->securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+    install_user(*reply.user, reply.localized, reply.engine_id);
+  }
+  const u_long value = request.counter;
+  snmp_pdu_add_variable(pdu, time ? kNotInTimeWindows : kUnknownEngineIds, 11, ASN_COUNTER, &value,
+                        sizeof(value));
+  set_engine_time(reply.engine_id, reply.engine_time);
+  return build(pdu, reply.engine_id, error);
 }
 
 std::vector<std::uint8_t> Codec::password_to_key(AuthProtocol auth, std::string_view password) {

@@ -1,7 +1,8 @@
 #pragma once
-// The only door to net-snmp (codec.cpp includes its headers; nothing else does): messages to
-// bytes and back, key derivation, and the per-message installation of a v3 user's keys and its
-// engine's boots/time into net-snmp's process-wide USM tables.
+// The only door to net-snmp (codec.cpp includes its headers; besides it only
+// notification_header.cpp, for BER primitives): messages to bytes and back, key derivation, and
+// the per-message installation of a v3 user's keys and its engine's boots/time into net-snmp's
+// process-wide USM tables.
 //
 // Why the installation: net-snmp's USM finds keys in a global user list keyed by (engine id,
 // user name) and engine times in a global table keyed by engine id. Devices cloned from one
@@ -92,6 +93,12 @@ struct Decoded {
   std::optional<EngineTime> engine_time;  // v3: as net-snmp knows it after this message
   ReportKind report = ReportKind::kNone;
   DecodeFailure failure = DecodeFailure::kNone;
+  // SNMPv1 Trap-PDU (pdu_type 0xA4) fields.
+  Oid enterprise;
+  std::string agent_address;  // 4 bytes, network order
+  int generic_trap = 0;
+  int specific_trap = 0;
+  std::uint32_t time_stamp = 0;
 };
 
 struct DecodeContext {
@@ -101,6 +108,30 @@ struct DecodeContext {
   const UserKeys* localized = nullptr;
   std::string_view engine_id;
   EngineTime engine_time;
+  // Keep the parsed PDU (until the next decode) so that encode_response can answer it.
+  bool keep_pdu = false;
+};
+
+// An answer of the trap receiver to a message it received.
+struct ReplyRequest {
+  // v3: the user the message authenticated as (null: none, for an unknownEngineID report), its
+  // keys localized to `engine_id`, and that engine's boots/time to stamp the answer with.
+  const Target* user = nullptr;
+  const UserKeys* localized = nullptr;
+  std::string_view engine_id;
+  EngineTime engine_time;
+};
+
+// RFC 3414 reports the trap receiver sends as the authoritative engine of v3 informs.
+enum class ReportReason : std::uint8_t { kUnknownEngineId, kNotInTimeWindow };
+struct ReportRequest {
+  ReportReason reason = ReportReason::kUnknownEngineId;
+  std::int32_t msg_id = 0;
+  std::int32_t request_id = 0;
+  std::string_view user_name;     // as in the request
+  std::string_view context_name;  // as in the request
+  std::uint32_t counter = 0;      // the usmStats counter's value
+  ReplyRequest reply;             // engine_id/time: ours; user and keys for kNotInTimeWindow
 };
 
 // The process-wide lock around net-snmp (peek_datagram takes it too).
@@ -122,6 +153,13 @@ public:
   void decode(const std::uint8_t* data, std::size_t size, const DecodeContext& context,
               Decoded& out);
 
+  // The Response to the PDU kept by the last decode (an inform's acknowledgement: same ids,
+  // same varbinds, error-status 0). The PDU is consumed. The bytes stay valid until the next call.
+  std::optional<std::basic_string_view<std::uint8_t>> encode_response(const ReplyRequest& request,
+                                                                      std::string& error);
+  std::optional<std::basic_string_view<std::uint8_t>> encode_report(const ReportRequest& request,
+                                                                    std::string& error);
+
   // Ku for a password (auth password with the auth hash; priv password with the auth hash too,
   // as RFC 3414 and net-snmp do). Empty on failure.
   static std::vector<std::uint8_t> password_to_key(AuthProtocol auth, std::string_view password);
@@ -132,6 +170,10 @@ public:
 private:
   void install_user(const Target& target, const UserKeys* localized, std::string_view engine_id);
   void set_engine_time(std::string_view engine_id, EngineTime time);
+  void drop_kept_pdu();
+  // snmp_build of a netsnmp_pdu* (consumed), then forgets the engine's time.
+  std::optional<std::basic_string_view<std::uint8_t>> build(void* pdu, std::string_view engine_id,
+                                                            std::string& error);
 
   struct State;
   State* state_;

@@ -222,6 +222,7 @@ std::string_view to_string(ErrorCode code) {
     case ErrorCode::kSendFailed: return "send_failed";
     case ErrorCode::kCancelled: return "cancelled";
     case ErrorCode::kInternal: return "internal";
+    case ErrorCode::kSocketError: return "socket_error";
   }
   return "internal";
 }

@@ -187,6 +187,7 @@ enum class ErrorCode : std::uint8_t {
   kSendFailed,                // the socket refused the datagram
   kCancelled,                 // the client stopped before the answer
   kInternal,                  // encoding failed (a bug or an absurd request)
+  kSocketError,               // the trap receiver could not open or bind its socket
 };
 std::string_view to_string(ErrorCode code);
 
