@@ -92,4 +92,19 @@ describe('api', () => {
     expect(withQuery('/a', { x: 'y z', empty: '', none: null, n: 5 })).toBe('/a?x=y+z&n=5');
     expect(withQuery('/a', {})).toBe('/a');
   });
+
+  it('repeats a parameter for each value of an array, leaving out empty ones', () => {
+    expect(withQuery('/a', { tag: ['site:north', '', null, 'rack:4'], n: 1 })).toBe('/a?tag=site%3Anorth&tag=rack%3A4&n=1');
+    expect(withQuery('/a', { tag: [] })).toBe('/a');
+  });
+
+  it('keeps the parsed body of an error for the details it carries', async () => {
+    const body = { error: { code: 'invalid_argument', message: 'import refused' }, errors: [{ line: 3, error: 'bad' }] };
+    fetchMock.mockResolvedValue(respond(422, body));
+    const err = (await api.post('/api/v1/x', {}).catch((e) => e)) as ApiError;
+    expect(err.message).toBe('import refused');
+    expect(err.body).toEqual(body);
+    fetchMock.mockResolvedValue(respond(502, '<html>bad gateway</html>'));
+    expect(((await api.get('/api/v1/x').catch((e) => e)) as ApiError).body).toBeNull();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes, formatDateTime, formatRelative, formatUtc, isPast, percentOf } from './format';
+import { formatBytes, formatDateTime, formatDuration, formatRelative, formatUtc, isPast, percentOf, secondsSince } from './format';
 
 const now = Date.parse('2026-11-27T12:00:00Z');
 
@@ -50,5 +50,23 @@ describe('percentOf', () => {
     expect(percentOf(12, 10)).toBe(100);
     expect(percentOf(5, 0)).toBeNull();
     expect(percentOf(5, null)).toBeNull();
+  });
+});
+
+describe('formatDuration', () => {
+  it('shows a span in its two largest units', () => {
+    expect(formatDuration(0)).toBe('0 s');
+    expect(formatDuration(45.9)).toBe('45 s');
+    expect(formatDuration(720)).toBe('12 min');
+    expect(formatDuration(3 * 3600 + 5 * 60 + 9)).toBe('3 h 5 min');
+    expect(formatDuration(4 * 86400 + 2 * 3600 + 59)).toBe('4 d 2 h');
+    expect(formatDuration(86400 + 30)).toBe('1 d');
+    expect(formatDuration(null)).toBe('—');
+    expect(formatDuration(-1)).toBe('—');
+  });
+  it('measures from a time to now', () => {
+    expect(secondsSince('2026-11-27T11:59:00Z', now)).toBe(60);
+    expect(secondsSince('2026-11-27T12:01:00Z', now)).toBe(0);
+    expect(secondsSince(null, now)).toBeNull();
   });
 });

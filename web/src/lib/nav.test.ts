@@ -13,7 +13,8 @@ describe('nav', () => {
     const parents = NAV.flatMap((g) => g.items).filter((i) => i.parent);
     for (const i of parents) expect(navItem(i.parent!).parent).toBeUndefined();
   });
-  it('no longer marks repositories as coming soon', () => {
+  it('no longer marks repositories and devices as coming soon', () => {
     expect(navItem('repositories').soon).toBeFalsy();
+    expect(navItem('devices').soon).toBeFalsy();
   });
 });

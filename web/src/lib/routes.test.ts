@@ -19,6 +19,8 @@ describe('parseHash', () => {
       item: 'stable',
     });
     expect(parseHash('#/t/acme/snapshots/rel%231')).toMatchObject({ page: 'snapshots', item: 'rel#1' });
+    expect(parseHash('#/t/acme/devices/d-1f2e?range=6h')).toEqual({ name: 'tenant', tenant: 'acme', page: 'devices', item: 'd-1f2e' });
+    expect(parseHash('#/t/acme/devices?status=down')).toEqual({ name: 'tenant', tenant: 'acme', page: 'devices' });
     expect(parseHash('#/t/acme/signing-keys')).toEqual({ name: 'tenant', tenant: 'acme', page: 'signing-keys' });
     expect(parseHash('#/t/acme/signing-keys/x').name).toBe('notfound');
     expect(parseHash('#/t/acme/repositories/stable/more').name).toBe('notfound');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDisplayName, checkExpiryDays, checkPassword, checkTenantId, checkUsername, slugify } from './validation';
+import { checkDisplayName, checkExpiryDays, checkIpAddress, checkPassword, checkTenantId, checkUsername, checkWholeNumber, isIpLiteral, slugify } from './validation';
 
 describe('checkUsername', () => {
   it('accepts the server alphabet', () => {
@@ -54,5 +54,28 @@ describe('slugify', () => {
     expect(slugify('Acme Wireless')).toBe('acme-wireless');
     expect(slugify('  Zürich  Telecom AG! ')).toBe('zurich-telecom-ag');
     expect(checkTenantId(slugify('A very long operator name that keeps on going'))).toBeNull();
+  });
+});
+
+describe('isIpLiteral', () => {
+  it('accepts IPv4 and IPv6 literals', () => {
+    for (const ok of ['10.0.0.5', '0.0.0.0', '255.255.255.255', '::1', '2001:db8::5', 'fe80::1:2:3:4', '::ffff:10.0.0.5', '2001:0db8:0000:0000:0000:0000:0000:0001'])
+      expect(isIpLiteral(ok), ok).toBe(true);
+  });
+  it('refuses host names, bad octets, zone ids and malformed IPv6', () => {
+    for (const bad of ['', 'epc.example.com', '10.0.0', '10.0.0.256', '010.0.0.1', '1.2.3.4.5', '2001:db8::5::1', 'fe80::1%eth0', '[::1]', '12345::', ':::', '1:2'])
+      expect(isIpLiteral(bad), bad).toBe(false);
+    expect(checkIpAddress('')).toMatch(/Enter/);
+    expect(checkIpAddress('epc-1')).toMatch(/not a host name/);
+    expect(checkIpAddress('10.1.2.3')).toBeNull();
+  });
+});
+
+describe('checkWholeNumber', () => {
+  it('bounds whole numbers typed or picked', () => {
+    expect(checkWholeNumber('161', 1, 65535, 'a port')).toBeNull();
+    expect(checkWholeNumber(' ', 1, 65535, 'a port')).toBe('Enter a port.');
+    expect(checkWholeNumber(1.5, 1, 65535, 'a port')).toBe('Use a whole number.');
+    expect(checkWholeNumber(0, 1, 65535, 'a port')).toBe('Use 1 to 65535.');
   });
 });

@@ -67,7 +67,8 @@ const EXPLANATIONS: Record<string, Explanation> = {
 
 /** The explanation for an error code; unknown codes still show the code and the server's message. */
 export function explainTestError(code: string): Explanation {
-  return EXPLANATIONS[code] ?? { title: 'Test failed', hint: 'The server reported an error this dashboard does not know; its message follows.' };
+  if (Object.hasOwn(EXPLANATIONS, code)) return EXPLANATIONS[code]!;
+  return { title: 'Test failed', hint: 'The server reported an error this dashboard does not know; its message follows.' };
 }
 
 export const KNOWN_TEST_ERRORS: readonly string[] = Object.keys(EXPLANATIONS);

@@ -40,9 +40,16 @@ export const LIMITS = {
   max_repetitions: [1, 200],
 } as const;
 export const SECRET_MIN = 8;
+/** Longest community, password or context the server stores. */
+export const SECRET_MAX = 255;
 export const NAME_MAX = 100;
 /** RFC 3414: a USM user name is 1 to 32 octets. */
 export const USER_MAX = 32;
+export const TAGS_MAX = 32;
+export const TAG_KEY_MAX = 64;
+export const TAG_VALUE_MAX = 200;
+export const CUSTOM_OIDS_MAX = 100;
+export const METRIC_NAME_MAX = 100;
 
 export interface TagRow {
   key: string;
@@ -113,6 +120,9 @@ const isPriv = (v: unknown): v is PrivProtocol => (PRIV_PROTOCOLS as readonly un
 /** The form for editing `d`: every setting as stored, secret inputs empty ("unchanged"). */
 export function formFromDevice(d: Device): DeviceForm {
   const snmp = d.snmp ?? { version: '2c' };
+  // A v1/v2c device has no v3 settings: switching it to v3 starts from the usual authPriv.
+  const v3 = snmp.version === '3';
+  const blank = emptyForm();
   return {
     name: d.name,
     address: d.address,
@@ -120,9 +130,9 @@ export function formFromDevice(d: Device): DeviceForm {
     version: snmp.version,
     community: '',
     user: snmp.user ?? '',
-    auth_protocol: isAuth(snmp.auth_protocol) ? snmp.auth_protocol : 'none',
+    auth_protocol: !v3 ? blank.auth_protocol : isAuth(snmp.auth_protocol) ? snmp.auth_protocol : 'none',
     auth_password: '',
-    priv_protocol: isPriv(snmp.priv_protocol) ? snmp.priv_protocol : 'none',
+    priv_protocol: !v3 ? blank.priv_protocol : isPriv(snmp.priv_protocol) ? snmp.priv_protocol : 'none',
     priv_password: '',
     context: snmp.context ?? '',
     profile: d.profile,
@@ -245,28 +255,35 @@ export function changesConnection(patch: DevicePatch): boolean {
 
 export type FormErrors = Partial<Record<string, string>>;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:.]*$/;
+/** Tag keys become label names, custom OID names metric names: both letters, digits and _. */
+const NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 const NUMERIC_OID = /^\.?\d+(\.\d+)+$/;
 
 function checkSecret(value: string, required: boolean, what: string): string | null {
   if (!value) return required ? `Enter the ${what}.` : null;
   if (value.length < SECRET_MIN) return `Use at least ${SECRET_MIN} characters (${value.length} so far).`;
+  if (value.length > SECRET_MAX) return `Use at most ${SECRET_MAX} characters.`;
   return null;
 }
 
 /**
  * Which secrets must be typed: all of them on create; on edit those the device does not store
- * yet, and all of them when the version changes (the server keeps stored secrets only when
- * the version is unchanged).
+ * yet, all of them when the version changes (the server keeps stored secrets only when the
+ * version is unchanged), and a v3 password whose protocol was off until now.
  */
 export function secretsRequired(f: DeviceForm, original: Device | null): { community: boolean; auth: boolean; priv: boolean } {
   const fresh = !original || original.snmp.version !== f.version;
   const s = original?.snmp;
+  const authWasOff = !isAuth(s?.auth_protocol);
+  const privWasOff = !isPriv(s?.priv_protocol);
   return {
     community: f.version !== '3' && (fresh || !s?.community_set),
-    auth: f.version === '3' && f.auth_protocol !== 'none' && (fresh || !s?.auth_password_set),
-    priv: f.version === '3' && f.auth_protocol !== 'none' && f.priv_protocol !== 'none' && (fresh || !s?.priv_password_set),
+    auth: f.version === '3' && f.auth_protocol !== 'none' && (fresh || authWasOff || !s?.auth_password_set),
+    priv:
+      f.version === '3' &&
+      f.auth_protocol !== 'none' &&
+      f.priv_protocol !== 'none' &&
+      (fresh || privWasOff || !s?.priv_password_set),
   };
 }
 
@@ -283,6 +300,7 @@ export function checkConnection(f: DeviceForm, original: Device | null = null): 
   const need = secretsRequired(f, original);
   if (f.version !== '3') {
     if (!f.community && need.community) e.community = 'Enter the community.';
+    else if (f.community.length > SECRET_MAX) e.community = `Use at most ${SECRET_MAX} characters.`;
   } else {
     const user = f.user.trim();
     if (!user) e.user = 'Enter the SNMPv3 user name.';
@@ -312,12 +330,17 @@ export function checkDeviceForm(f: DeviceForm, original: Device | null = null): 
   f.tags.forEach((row, i) => {
     const key = row.key.trim();
     if (!key && !row.value.trim()) return;
-    if (!key) e[`tags.${i}`] = 'Enter a key, or remove the row.';
-    else if (!LABEL_NAME.test(key)) e[`tags.${i}`] = 'Keys are label names: letters, digits and _, not starting with a digit.';
-    else if (key === 'device') e[`tags.${i}`] = '“device” is reserved: every series already carries the device id.';
-    else if (seen.has(key)) e[`tags.${i}`] = `“${key}” is used twice.`;
+    let msg: string | null = null;
+    if (!key) msg = 'Enter a key, or remove the row.';
+    else if (!NAME.test(key) || key.length > TAG_KEY_MAX)
+      msg = `Keys become label names: letters, digits and _, not starting with a digit, at most ${TAG_KEY_MAX}.`;
+    else if (key === 'device' || key === '__name__') msg = `“${key}” is reserved: every series already carries it.`;
+    else if (seen.has(key)) msg = `“${key}” is used twice.`;
+    else if (row.value.trim().length > TAG_VALUE_MAX) msg = `Values have at most ${TAG_VALUE_MAX} characters.`;
+    if (msg) e[`tags.${i}`] = msg;
     seen.add(key);
   });
+  if (Object.keys(tagsOf(f.tags)).length > TAGS_MAX) e.tags = `At most ${TAGS_MAX} tags.`;
   const names = new Set<string>();
   f.custom_oids.forEach((row, i) => {
     const oid = row.oid.trim();
@@ -327,12 +350,14 @@ export function checkDeviceForm(f: DeviceForm, original: Device | null = null): 
     let msg: string | null = null;
     if (!NUMERIC_OID.test(oid)) msg = 'Enter a numeric OID, e.g. 1.3.6.1.4.1.32473.1.1.5.0.';
     else if (!name) msg = 'Name the metric.';
-    else if (!METRIC_NAME.test(name)) msg = 'Metric names hold letters, digits, _ : and ., not starting with a digit.';
+    else if (!NAME.test(name) || name.length > METRIC_NAME_MAX)
+      msg = `Metric names are letters, digits and _, not starting with a digit, at most ${METRIC_NAME_MAX}.`;
     else if (names.has(name)) msg = `“${name}” is used twice.`;
     else if (!Number.isFinite(scale) || scale === 0) msg = 'The scale is a non-zero number (1 keeps the value).';
     if (msg) e[`oids.${i}`] = msg;
     names.add(name);
   });
+  if (customOidsOf(f.custom_oids).length > CUSTOM_OIDS_MAX) e.custom_oids = `At most ${CUSTOM_OIDS_MAX} custom OIDs.`;
   return e;
 }
 

@@ -2,14 +2,15 @@
 // (99.95 % and 99.999 % are different promises), and which metrics the device page charts.
 import type { SeriesQuery } from '../timeseries';
 
-/** "99.95 %", "100 %", "99.999 %", "—": two decimals, three once the value is above 99.9 %. */
+/** "99.95 %", "100 %", "99.999 %", "—": two decimals, a third above 99.9 % when it is not 0. */
 export function formatPercent(pct: number | null | undefined): string {
   if (pct === null || pct === undefined || !Number.isFinite(pct)) return '—';
   if (pct >= 100) return '100 %';
   const digits = pct > 99.9 ? 3 : 2;
-  // Never round 99.9996 up to "100.000 %": an outage in the range must stay visible.
+  // Rounded down: 99.9996 must not read "100 %", an outage in the range has to stay visible.
   const factor = 10 ** digits;
-  return `${(Math.floor(pct * factor) / factor).toFixed(digits)} %`;
+  const text = (Math.floor(pct * factor + 1e-6) / factor).toFixed(digits);
+  return `${digits === 3 && text.endsWith('0') ? text.slice(0, -1) : text} %`;
 }
 
 export interface DeviceChart {
