@@ -79,6 +79,21 @@ const std::vector<SettingDef>& setting_defs() {
        "user for HTTP basic authentication at the endpoint", false},
       {"remote_write_basic_auth_password_file", "EPCFLEET_REMOTE_WRITE_BASIC_AUTH_PASSWORD_FILE",
        "", "file holding that user's password", false},
+      {"snmp_poller", "EPCFLEET_SNMP_POLLER", "true", "poll the SNMP devices (false: API only)",
+       false},
+      {"snmp_trap_listen", "EPCFLEET_SNMP_TRAP_LISTEN", "127.0.0.1:1162",
+       "address:port receiving SNMP traps and informs (0.0.0.0:1162 for every interface; empty: "
+       "off)",
+       false},
+      {"snmp_max_in_flight", "EPCFLEET_SNMP_MAX_IN_FLIGHT", "1000",
+       "SNMP requests awaiting an answer at once, over all devices", false},
+      {"snmp_sockets", "EPCFLEET_SNMP_SOCKETS", "4", "UDP sockets the SNMP client shares", false},
+      {"snmp_down_after", "EPCFLEET_SNMP_DOWN_AFTER", "3",
+       "failed polls in a row that mark a device down", false},
+      {"snmp_up_after", "EPCFLEET_SNMP_UP_AFTER", "2",
+       "successful polls in a row that mark a down device up again", false},
+      {"snmp_event_retention", "EPCFLEET_SNMP_EVENT_RETENTION", "30d",
+       "how long traps and status changes are kept", false},
   };
   return defs;
 }

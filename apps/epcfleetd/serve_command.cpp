@@ -4,6 +4,7 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "collector_setup.hpp"
 #include "commands.hpp"
 #include "config.hpp"
 #include "epcfleet/api/api.hpp"
@@ -88,6 +89,9 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   if (*remote)
     if (auto st = stream_to_remote(*config, **tsdb, **remote); !st)
       return report("serve", st.error());
+  auto collector = open_collector(*config, *db, vault, hub, **tsdb);
+  if (!collector)
+    return report("serve", collector.error());
 
   http::Router router;
   api::Services services;
@@ -101,6 +105,11 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.snapshots = &snapshots;
   services.credentials = &credentials;
   services.tsdb = tsdb->get();
+  services.devices = (*collector)->devices.get();
+  services.profiles = (*collector)->profiles.get();
+  services.poller = (*collector)->poller.get();
+  services.snmp_events = (*collector)->events.get();
+  services.snmp_client = (*collector)->client.get();
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);
@@ -161,6 +170,7 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
       return p;
     });
   });
+  collector->reset();  // polls end and their samples are stored before the store closes
   // Ingest has stopped with the server: detach the remote writer before it goes.
   (*tsdb)->set_append_observer({});
   if (*remote)

@@ -24,6 +24,13 @@ void register_routes(http::Router& router, const Services& services) {
     register_timeseries_routes(router, services);
     register_timeseries_write_routes(router, services);
   }
+  if (services.tsdb != nullptr && services.devices != nullptr) {
+    // Before the device routes: GET …/devices/stats must not match …/devices/{id}.
+    register_device_stats_routes(router, services);
+    register_device_routes(router, services);
+    register_profile_routes(router, services);
+    register_snmp_event_routes(router, services);
+  }
 }
 
 }  // namespace epcfleet::api

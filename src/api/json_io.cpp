@@ -1,6 +1,8 @@
 #include "json_io.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/crypto/primitives.hpp"
@@ -136,6 +138,44 @@ json memberships_json(const std::vector<store::Membership>& list) {
 
 json iso_or_null(const std::optional<TimestampMs>& t) {
   return t ? json(format_iso8601(*t)) : json(nullptr);
+}
+
+// Unix seconds (integer or fractional) or RFC 3339 (UTC, "Z").
+namespace {
+Result<std::int64_t> parse_time_text(const std::string& name, const std::string& text) {
+  double seconds = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), seconds);
+  if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(seconds) &&
+      std::fabs(seconds) < 1e13)
+    return static_cast<std::int64_t>(std::llround(seconds * 1000));
+  if (auto t = parse_iso8601(text))
+    return *t;
+  return fail(ErrorCode::kInvalidArgument,
+              name +
+                  " must be Unix seconds or an RFC 3339 time such as 2026-11-27T09:00:00Z, not '" +
+                  text + "'");
+}
+
+}  // namespace
+
+Result<std::int64_t> parse_duration_text(const std::string& name, const std::string& text) {
+  if (auto d = parse_duration_ms(text))
+    return *d;
+  return fail(
+      ErrorCode::kInvalidArgument,
+      name + " must be a positive duration such as 60, 30s, 5m, 1h or 2d, not '" + text + "'");
+}
+
+// An optional query parameter: its parsed value, or `fallback` when absent.
+Result<std::int64_t> time_param(const http::Request& r, const std::string& name,
+                                std::int64_t fallback) {
+  auto text = r.query(name);
+  return text ? parse_time_text(name, *text) : Result<std::int64_t>(fallback);
+}
+Result<std::int64_t> duration_param(const http::Request& r, const std::string& name,
+                                    std::int64_t fallback) {
+  auto text = r.query(name);
+  return text ? parse_duration_text(name, *text) : Result<std::int64_t>(fallback);
 }
 
 }  // namespace epcfleet::api

@@ -38,6 +38,13 @@ Result<PageRequest> page_request(const http::Request& request);
 json page_body(json items, const std::optional<std::string>& next_cursor);
 
 json iso_or_null(const std::optional<TimestampMs>& t);
+// Optional query parameters: a time (Unix seconds or RFC 3339) or a duration (60, 30s, 5m, 1h,
+// 2d), or `fallback` when absent; a malformed value is a 400 naming the parameter.
+Result<std::int64_t> time_param(const http::Request& r, const std::string& name,
+                                std::int64_t fallback);
+Result<std::int64_t> parse_duration_text(const std::string& name, const std::string& text);
+Result<std::int64_t> duration_param(const http::Request& r, const std::string& name,
+                                    std::int64_t fallback);
 // Tenants as the caller sees them: [{"id","name","created_at","role"}] (/auth/me and /tenants).
 json memberships_json(const std::vector<store::Membership>& list);
 

@@ -17,5 +17,9 @@ void register_snapshot_routes(http::Router& router, const Services& services);
 void register_repo_access_routes(http::Router& router, const Services& services);
 void register_timeseries_routes(http::Router& router, const Services& services);
 void register_timeseries_write_routes(http::Router& router, const Services& services);
+void register_device_routes(http::Router& router, const Services& services);
+void register_device_stats_routes(http::Router& router, const Services& services);
+void register_profile_routes(http::Router& router, const Services& services);
+void register_snmp_event_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api

@@ -1,4 +1,5 @@
 // Tenants: platform admins create and delete them; members see their own.
+#include "epcfleet/collector/poller.hpp"
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/tsdb/engine.hpp"
 #include "json_io.hpp"
@@ -98,7 +99,7 @@ void register_tenant_routes(http::Router& router, const Services& s) {
                          Role::kOwner,
                          "tenant.delete"};
   remove.success_status = 204;
-  router.add(remove, [tenants, auth, tsdb = s.tsdb](http::Context& ctx) {
+  router.add(remove, [tenants, auth, tsdb = s.tsdb, poller = s.poller](http::Context& ctx) {
     if (!ctx.principal->platform_admin) {
       auth->record_denied(*ctx.principal, ctx.actor, ctx.tenant(), "tenant.delete", ctx.tenant());
       return reply_error(
@@ -107,6 +108,8 @@ void register_tenant_routes(http::Router& router, const Services& s) {
     if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r)
       return reply_error(ctx, r.error());
     // Its time series go too: a tenant created again under this id must start empty.
+    if (poller != nullptr)
+      poller->tenant_removed(ctx.tenant());
     if (tsdb != nullptr)
       if (auto r = tsdb->drop_tenant(ctx.tenant()); !r)
         return reply_error(ctx, r.error());

@@ -47,41 +47,6 @@ void append_key(std::string& out, const std::string& metric, const std::string& 
   out.push_back('}');
 }
 
-// Unix seconds (integer or fractional) or RFC 3339 (UTC, "Z").
-Result<std::int64_t> parse_time(const std::string& name, const std::string& text) {
-  double seconds = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), seconds);
-  if (r.ec == std::errc() && r.ptr == text.data() + text.size() && std::isfinite(seconds) &&
-      std::fabs(seconds) < 1e13)
-    return static_cast<std::int64_t>(std::llround(seconds * 1000));
-  if (auto t = parse_iso8601(text))
-    return *t;
-  return fail(ErrorCode::kInvalidArgument,
-              name +
-                  " must be Unix seconds or an RFC 3339 time such as 2026-11-27T09:00:00Z, not '" +
-                  text + "'");
-}
-
-Result<std::int64_t> parse_duration(const std::string& name, const std::string& text) {
-  if (auto d = parse_duration_ms(text))
-    return *d;
-  return fail(
-      ErrorCode::kInvalidArgument,
-      name + " must be a positive duration such as 60, 30s, 5m, 1h or 2d, not '" + text + "'");
-}
-
-// An optional query parameter: its parsed value, or `fallback` when absent.
-Result<std::int64_t> time_param(const http::Request& r, const std::string& name,
-                                std::int64_t fallback) {
-  auto text = r.query(name);
-  return text ? parse_time(name, *text) : Result<std::int64_t>(fallback);
-}
-Result<std::int64_t> duration_param(const http::Request& r, const std::string& name,
-                                    std::int64_t fallback) {
-  auto text = r.query(name);
-  return text ? parse_duration(name, *text) : Result<std::int64_t>(fallback);
-}
-
 Result<tsdb::Selector> selector_from(const http::Context& ctx) {
   tsdb::Selector s;
   s.tenant = ctx.tenant();
@@ -340,7 +305,7 @@ void register_timeseries_routes(http::Router& router, const Services& s) {
         return reply_error(ctx, v.error());
       if (!*v)
         continue;
-      auto d = parse_duration(names[i], **v);
+      auto d = parse_duration_text(names[i], **v);
       if (!d)
         return reply_error(ctx, d.error());
       if (*d < 3'600'000)

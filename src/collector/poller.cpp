@@ -144,6 +144,12 @@ public:
     devices_.erase(it);  // heap entries for it are skipped when they come up
   }
 
+  void tenant_removed(const std::string& tenant) {
+    std::lock_guard lock(mu_);
+    std::erase_if(devices_,
+                  [&](const auto& entry) { return entry.second.device->tenant == tenant; });
+  }
+
   std::optional<DeviceRuntime> runtime(const std::string& tenant, const std::string& id) const {
     std::lock_guard lock(mu_);
     auto it = devices_.find(key_of(tenant, id));
@@ -409,6 +415,9 @@ void Poller::device_changed(const PollDevice& device) {
 }
 void Poller::device_removed(const std::string& tenant, const std::string& id) {
   impl_->removed(tenant, id);
+}
+void Poller::tenant_removed(const std::string& tenant) {
+  impl_->tenant_removed(tenant);
 }
 std::optional<DeviceRuntime> Poller::runtime(const std::string& tenant,
                                              const std::string& id) const {

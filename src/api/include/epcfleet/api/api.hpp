@@ -20,6 +20,16 @@
 namespace epcfleet::tsdb {
 class Engine;
 }
+namespace epcfleet::snmp {
+class Client;
+}
+namespace epcfleet::collector {
+class DeviceService;
+class ProfileService;
+class Poller;
+class EventLog;
+class TrapIntake;
+}  // namespace epcfleet::collector
 
 namespace epcfleet::api {
 
@@ -34,6 +44,13 @@ struct Services {
   apt::SnapshotService* snapshots = nullptr;
   apt::CredentialService* credentials = nullptr;
   tsdb::Engine* tsdb = nullptr;
+  // SNMP monitoring (all set together, with tsdb).
+  collector::DeviceService* devices = nullptr;
+  collector::ProfileService* profiles = nullptr;
+  collector::Poller* poller = nullptr;
+  collector::EventLog* snmp_events = nullptr;
+  collector::TrapIntake* traps = nullptr;
+  snmp::Client* snmp_client = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;
 };

@@ -87,6 +87,8 @@ public:
 
   void device_changed(const PollDevice& device) override;
   void device_removed(const std::string& tenant, const std::string& id) override;
+  // Before the tenant's time series are dropped: its devices stop and their series ids go.
+  void tenant_removed(const std::string& tenant);
 
   std::optional<DeviceRuntime> runtime(const std::string& tenant, const std::string& id) const;
   PollerStats stats() const;

@@ -1,0 +1,133 @@
+#include "collector_setup.hpp"
+
+#include "epcfleet/core/time.hpp"
+#include "epcfleet/logging/log.hpp"
+#include "epcfleet/metrics/registry.hpp"
+
+namespace epcfleet::app {
+namespace {
+
+void register_metrics(Collector& c) {
+  metrics::default_registry().on_collect([&c](metrics::Registry& r) {
+    const auto s = c.client->stats();
+    const auto counter = [&r](const char* name, const char* help, std::uint64_t v) {
+      r.counter(name, help).set(static_cast<double>(v));
+    };
+    counter("epcfleet_snmp_requests_total", "SNMP requests sent, retries included",
+            s.requests_sent);
+    counter("epcfleet_snmp_retries_total", "SNMP requests sent again after a timeout", s.retries);
+    counter("epcfleet_snmp_timeouts_total", "SNMP operations that got no answer", s.timeouts);
+    counter("epcfleet_snmp_varbinds_total", "variable bindings received", s.varbinds);
+    counter("epcfleet_snmp_unmatched_datagrams_total",
+            "datagrams answering no pending request (late, or from the wrong address)",
+            s.unmatched_datagrams);
+    counter("epcfleet_snmp_bad_datagrams_total",
+            "datagrams that could not be decoded or authenticated", s.bad_datagrams);
+    r.gauge("epcfleet_snmp_requests_in_flight", "SNMP operations awaiting an answer")
+        .set(static_cast<double>(s.in_flight));
+    r.gauge("epcfleet_snmp_requests_queued", "SNMP operations waiting for the in-flight bound")
+        .set(static_cast<double>(s.queued));
+    const auto e = c.events->stats();
+    counter("epcfleet_snmp_events_stored_total", "traps and status changes stored", e.stored);
+    counter("epcfleet_snmp_events_dropped_total",
+            "events dropped (queue full or the store refused them)", e.dropped);
+    if (!c.poller)
+      return;
+    const auto p = c.poller->stats();
+    r.gauge("epcfleet_snmp_devices", "devices being polled").set(static_cast<double>(p.devices));
+    counter("epcfleet_snmp_polls_started_total", "polls started", p.polls_started);
+    r.counter("epcfleet_snmp_polls_total", "polls ended, by outcome", {{"outcome", "ok"}})
+        .set(static_cast<double>(p.polls_ok));
+    r.counter("epcfleet_snmp_polls_total", "polls ended, by outcome", {{"outcome", "failed"}})
+        .set(static_cast<double>(p.polls_failed));
+    counter("epcfleet_snmp_polls_late_total", "polls started more than 5 s after they were due",
+            p.polls_late);
+    counter("epcfleet_snmp_polls_overrun_total",
+            "polls skipped because the previous poll of the device still ran", p.polls_overrun);
+    counter("epcfleet_snmp_walk_errors_total", "table walks or GETs of a poll that failed",
+            p.walk_errors);
+    counter("epcfleet_snmp_samples_written_total", "samples the poller stored", p.samples_written);
+    counter("epcfleet_snmp_samples_rejected_total", "samples the store refused",
+            p.samples_rejected);
+    counter("epcfleet_snmp_counter_resets_total",
+            "counters that went back (reset or restart): no rate for that poll", p.counter_resets);
+    counter("epcfleet_snmp_agent_restarts_total", "sysUpTime went back", p.agent_restarts);
+    r.gauge("epcfleet_snmp_polls_in_flight", "polls running").set(static_cast<double>(p.in_flight));
+    c.poller->for_each_device([&r](const std::string& tenant, const std::string& device,
+                                   const collector::DeviceRuntime& rt) {
+      r.counter("epcfleet_snmp_device_polls_total", "polls of one device, by outcome",
+                {{"tenant", tenant}, {"device", device}, {"outcome", "ok"}})
+          .set(static_cast<double>(rt.polls_ok));
+      r.counter("epcfleet_snmp_device_polls_total", "polls of one device, by outcome",
+                {{"tenant", tenant}, {"device", device}, {"outcome", "failed"}})
+          .set(static_cast<double>(rt.polls_failed));
+      r.gauge("epcfleet_snmp_device_up", "1 up, 0 down, -1 unknown",
+              {{"tenant", tenant}, {"device", device}})
+          .set(rt.status == collector::DeviceStatus::kUp     ? 1.0
+               : rt.status == collector::DeviceStatus::kDown ? 0.0
+                                                             : -1.0);
+    });
+  });
+}
+
+}  // namespace
+
+Collector::~Collector() {
+  if (poller)
+    poller->stop();
+  client.reset();
+  if (events)
+    events->stop();
+}
+
+Result<std::unique_ptr<Collector>> open_collector(const Config& config,
+                                                  std::shared_ptr<store::Database> db,
+                                                  const secrets::SecretVault& vault,
+                                                  EventPublisher& publisher, tsdb::Engine& engine) {
+  auto in_flight = config.get_int("snmp_max_in_flight", 1, 100000);
+  auto sockets = config.get_int("snmp_sockets", 1, 256);
+  auto down_after = config.get_int("snmp_down_after", 1, 100);
+  auto up_after = config.get_int("snmp_up_after", 1, 100);
+  for (const auto* r : {&in_flight, &sockets, &down_after, &up_after}) {
+    if (!*r)
+      return fail(r->error());
+  }
+  auto retention = parse_duration_ms(config.get("snmp_event_retention"));
+  if (!retention)
+    return fail(ErrorCode::kInvalidArgument,
+                "snmp_event_retention must be a duration such as 30d, not '" +
+                    config.get("snmp_event_retention") + "'");
+  auto c = std::make_unique<Collector>();
+  snmp::ClientOptions client_options;
+  client_options.max_in_flight = static_cast<std::size_t>(*in_flight);
+  client_options.sockets = static_cast<std::size_t>(*sockets);
+  client_options.state_dir = config.data_dir() + "/snmp";
+  c->client = std::make_unique<snmp::Client>(client_options);
+  c->profiles = std::make_unique<collector::ProfileService>(db, publisher);
+  c->devices = std::make_unique<collector::DeviceService>(db, vault, *c->profiles, publisher);
+  collector::EventLogOptions event_options;
+  event_options.retention_ms = *retention;
+  c->events = std::make_unique<collector::EventLog>(db, publisher, event_options);
+  c->events->start();
+  c->profiles->on_change(
+      [devices = c->devices.get()](const std::string& tenant, const std::string& name) {
+        devices->profile_changed(tenant, name);
+      });
+  if (config.get_bool("snmp_poller")) {
+    collector::PollerOptions options;
+    options.hysteresis.down_after = static_cast<int>(*down_after);
+    options.hysteresis.up_after = static_cast<int>(*up_after);
+    c->poller = std::make_unique<collector::Poller>(options, *c->client, engine, c->events.get());
+    auto devices = c->devices->load_all();
+    if (!devices)
+      return fail(devices.error());
+    log::info("snmp.poller_started", {{"devices", std::to_string(devices->size())}});
+    c->poller->load(std::move(*devices));
+    c->devices->add_listener(c->poller.get());
+    c->poller->start();
+  }
+  register_metrics(*c);
+  return c;
+}
+
+}  // namespace epcfleet::app
