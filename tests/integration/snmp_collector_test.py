@@ -224,7 +224,7 @@ class SnmpCollectorTest(unittest.TestCase):
         self.assertEqual(status, 200, q)
         values = [v for v in q["series"][0]["values"] if v is not None]
         self.assertTrue(values and all(v == 1 for v in values), q)
-        for metric in ("snmp_poll_latency_ms", "sys_uptime_s", "hr_processor_load"):
+        for metric in ("snmp_poll_latency_ms", "sys_uptime_s", "hr_storage_used_bytes", "if_oper_status"):
             status, found = self.server.get("/api/v1/tenants/acme/series", self.amy, metric=metric,
                                             device=d["id"])
             self.assertTrue(found["items"], metric)
