@@ -131,10 +131,10 @@ export function statusLabel(d: Pick<Device, 'status' | 'enabled'>): string {
   return d.status;
 }
 
-/** "4.2 ms", "12 ms", "—". */
+/** "4.2 ms", "12.5 ms", "124 ms", "—". */
 export function formatLatency(ms: number | null | undefined): string {
   if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  return ms < 10 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
+  return ms < 100 ? `${ms.toFixed(1)} ms` : `${Math.round(ms)} ms`;
 }
 
 export function tagList(tags: Record<string, string> | null | undefined): string[] {
