@@ -85,6 +85,15 @@ void assign_string(char*& field, std::string_view value) {
   field[value.size()] = '\0';
 }
 
+// A NUL-terminated copy of exactly these bytes (strdup/strndup would stop at an embedded NUL
+// while net-snmp copies the stated length: a user name from the network may contain one).
+char* dup_string(std::string_view text) {
+  auto* out = static_cast<char*>(std::malloc(text.size() + 1));
+  std::memcpy(out, text.data(), text.size());
+  out[text.size()] = '\0';
+  return out;
+}
+
 u_char* dup_bytes(std::string_view bytes) {
   auto* out = static_cast<u_char*>(std::malloc(std::max<size_t>(bytes.size(), 1)));
   std::memcpy(out, bytes.data(), bytes.size());
@@ -422,13 +431,13 @@ std::optional<std::basic_string_view<std::uint8_t>> Codec::encode(const EncodeRe
       pdu->contextNameLen = 0;
     } else {
       pdu->securityLevel = security_level(target);
-      pdu->securityName = strdup(target.user.c_str());
+      pdu->securityName = dup_string(target.user);
       pdu->securityNameLen = target.user.size();
       pdu->securityEngineID = dup_bytes(request.engine_id);
       pdu->securityEngineIDLen = request.engine_id.size();
       pdu->contextEngineID = dup_bytes(request.engine_id);
       pdu->contextEngineIDLen = request.engine_id.size();
-      pdu->contextName = strdup(target.context.c_str());
+      pdu->contextName = dup_string(target.context);
       pdu->contextNameLen = target.context.size();
       install_user(target, request.localized, request.engine_id);
       set_engine_time(request.engine_id, request.engine_time);
@@ -638,13 +647,13 @@ std::optional<std::basic_string_view<std::uint8_t>> Codec::encode_report(
   pdu->reqid = request.request_id;
   pdu->msgid = request.msg_id;
   pdu->msgMaxSize = 65507;
-  pdu->securityName = strndup(request.user_name.data(), request.user_name.size());
+  pdu->securityName = dup_string(request.user_name);
   pdu->securityNameLen = request.user_name.size();
   pdu->securityEngineID = dup_bytes(reply.engine_id);
   pdu->securityEngineIDLen = reply.engine_id.size();
   pdu->contextEngineID = dup_bytes(reply.engine_id);
   pdu->contextEngineIDLen = reply.engine_id.size();
-  pdu->contextName = strndup(request.context_name.data(), request.context_name.size());
+  pdu->contextName = dup_string(request.context_name);
   pdu->contextNameLen = request.context_name.size();
   // RFC 3414 3.2: usmStatsUnknownEngineIDs.0 unauthenticated (it is what discovery asks for);
   // usmStatsNotInTimeWindows.0 authenticated, so that the sender may trust our boots/time.

@@ -187,11 +187,10 @@ Verdict TrapProcessor::process_v3(const std::uint8_t* data, std::size_t size, bo
       outcome.keys = std::move(*missing);
       return Verdict::kNeedKeys;
     }
-    // A request (inform) to an engine id that is not ours, e.g. ours before a restart with a new
-    // one: tell the sender ours, so it can rediscover.
+    // A request (inform) to an engine id that is not ours and does not authenticate with keys
+    // localized to it either: tell the sender ours (RFC 3414 3.2 step 3), so it can rediscover.
     if (!ours && header_.reportable() && options_.v3_informs)
-      return report(ReportReason::kUnknownEngineId, ours_unauthenticated, header_.request_id,
-                    outcome);
+      report(ReportReason::kUnknownEngineId, ours_unauthenticated, header_.request_id, outcome);
     return malformed ? Verdict::kMalformed : Verdict::kAuthFailed;
   }
 

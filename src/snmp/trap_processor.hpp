@@ -26,7 +26,7 @@ enum class Verdict : std::uint8_t {
   kAccepted,           // `out` holds the notification; reply: an inform's response, if any
   kUnknownSender,      // no candidate
   kCommunityMismatch,  // v1/v2c
-  kAuthFailed,         // v3
+  kAuthFailed,         // v3; reply: an unknownEngineID report to an inform not to our engine
   kMalformed,
   kNotInTimeWindow,  // v3 to our engine, authenticated but out of the window; reply: the report
   kDiscovery,        // a v3 engine-id probe (or a request to an engine id not ours); reply: report

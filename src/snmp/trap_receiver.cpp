@@ -280,7 +280,11 @@ private:
         break;
       case Verdict::kUnknownSender: bump(unknown_sender_); break;
       case Verdict::kCommunityMismatch: bump(community_mismatch_); break;
-      case Verdict::kAuthFailed: bump(auth_failed_); break;
+      case Verdict::kAuthFailed:
+        bump(auth_failed_);
+        if (outcome.reply)
+          send(*outcome.reply, from, from_length);
+        break;
       case Verdict::kMalformed: bump(malformed_); break;
       case Verdict::kQueueFull: bump(dropped_queue_full_); break;
       case Verdict::kIgnored: break;

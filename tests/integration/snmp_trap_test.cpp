@@ -402,6 +402,63 @@ TEST_F(TrapReceiverTest, V3InformWithAWrongPasswordIsNotAcknowledged) {
   EXPECT_EQ(collected_.size(), 0u);
 }
 
+std::string hex(const std::string& bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out = "0x";
+  for (const char c : bytes) {
+    out.push_back(digits[(static_cast<unsigned char>(c) >> 4) & 0xF]);
+    out.push_back(digits[static_cast<unsigned char>(c) & 0xF]);
+  }
+  return out;
+}
+
+TEST_F(TrapReceiverTest, InformOutsideOurTimeWindowGetsAnAuthenticatedReportAndIsResent) {
+  TrapReceiverOptions options;
+  options.engine_id = std::string("\x80\x00\x7e\xd9\x04receiver", 13);
+  options.engine_boots = 7;
+  start(options);
+  EXPECT_EQ(receiver_->engine_id(), options.engine_id);
+  set_candidates({v3_candidate("d-3", "shaaes", AuthProtocol::kSHA, PrivProtocol::kAES)});
+  // The sender believes it knows our engine (no discovery) but has our clock wrong: it must
+  // take our boots/time from the authenticated report and succeed with its resend.
+  auto args = v3_args("shaaes", "SHA", kAuth, "AES", kPriv);
+  args.insert(args.end(), {"-e", hex(options.engine_id), "-Z", "6,99999"});
+  const Sent sent = v3_inform(args);
+  EXPECT_EQ(sent.exit_code, 0) << sent.output;
+  const auto got = collected_.wait_for(1);
+  ASSERT_EQ(got.size(), 1u);
+  expect_link_down(got[0], false);
+  const auto s = receiver_->stats();
+  EXPECT_EQ(s.not_in_time_window, 1u);
+  EXPECT_EQ(s.discovery_reports, 0u);
+  EXPECT_EQ(s.informs_acknowledged, 1u);
+}
+
+// A sender that kept an engine id we no longer have localizes its keys to that id; the inform
+// then authenticates like a trap (keys localized to the message's engine id) and is answered,
+// where RFC 3414 would have us send unknownEngineID and make the sender rediscover.
+TEST_F(TrapReceiverTest, InformToAnEngineIdNotOursIsCheckedLikeATrapAndAcknowledged) {
+  set_candidates({v3_candidate("d-3", "shaaes", AuthProtocol::kSHA, PrivProtocol::kAES)});
+  auto args = v3_args("shaaes", "SHA", kAuth, "AES", kPriv);
+  args.insert(args.end(), {"-e", "0x80007ed9046f6c64656e67696e65", "-Z", "1,100"});
+  const Sent sent = v3_inform(args);
+  EXPECT_EQ(sent.exit_code, 0) << sent.output;
+  ASSERT_EQ(collected_.wait_for(1).size(), 1u);
+  const auto s = receiver_->stats();
+  EXPECT_EQ(s.informs_acknowledged, 1u);
+  EXPECT_EQ(s.discovery_reports, 0u);
+  // With a wrong password it is not answered, except by a report with our engine id.
+  args = v3_args("shaaes", "SHA", "wrongpass123", "AES", kPriv);
+  args.insert(args.end(), {"-e", "0x80007ed9046f6c64656e67696e65", "-Z", "1,100", "-t", "0.3", "-r",
+                           "0", target(), "1", kLinkDown.to_string()});
+  EXPECT_NE(run("snmpinform", args).exit_code, 0);
+  const auto after = settle(2);
+  EXPECT_EQ(after.auth_failed, 1u);
+  EXPECT_EQ(after.discovery_reports, 0u);
+  EXPECT_EQ(after.informs_acknowledged, 1u);
+  EXPECT_EQ(collected_.size(), 1u);
+}
+
 TEST_F(TrapReceiverTest, ReceivesOverIpv6) {
   TrapReceiverOptions options;
   options.bind_address = "::1";
