@@ -217,3 +217,35 @@ export async function signOut(page, username) {
   await page.getByRole('menuitem', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
 }
+
+/** Whether Debian's snmpd is installed (the device tests use it as the agent). */
+export const snmpdBin = process.env.SNMPD ?? '/usr/sbin/snmpd';
+export const hasSnmpd = () => fs.existsSync(snmpdBin);
+
+/**
+ * A real snmpd answering SNMPv2c for `community` on a free 127.0.0.1 UDP port, with its state in
+ * a temporary dir. Returns the port and stop() (by PID). `freePort` probes TCP: a UDP port that
+ * is taken makes snmpd exit, which is reported.
+ */
+export async function startSnmpd(tmp, community, { sysName = 'epc-e2e', sysDescr = 'epcfleet e2e agent' } = {}) {
+  const dir = tmp.make('epcfleet-e2e-snmpd-');
+  const conf = path.join(dir, 'snmpd.conf');
+  fs.writeFileSync(conf, `rocommunity ${community} 127.0.0.1\nsysName ${sysName}\nsysDescr ${sysDescr}\nsysLocation lab\nsysContact e2e\n`);
+  const port = await freePort();
+  const log = fs.openSync(path.join(artifacts, 'snmpd.log'), 'w');
+  const child = spawn(snmpdBin, ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux', '-p', path.join(dir, 'pid'), `udp:127.0.0.1:${port}`], {
+    stdio: ['ignore', log, log],
+    env: { ...process.env, SNMP_PERSISTENT_DIR: path.join(dir, 'persist'), MIBS: '' },
+  });
+  await new Promise((r) => setTimeout(r, 700));
+  if (child.exitCode !== null) throw new Error(`snmpd exited with code ${child.exitCode} (see snmpd.log)`);
+  const stop = async () => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    fs.closeSync(log);
+  };
+  return { port, stop };
+}
