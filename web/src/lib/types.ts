@@ -339,6 +339,10 @@ export interface TrapEvent {
   trap_oid: string;
   trap_name?: string;
   inform?: boolean;
+  /** The SNMPv3 user that sent it. */
+  user?: string;
+  /** sysUpTime the agent put in the notification (hundredths of a second). */
+  uptime_ticks?: number;
   varbinds: TrapVarbind[];
 }
 

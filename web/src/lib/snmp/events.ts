@@ -5,13 +5,25 @@ import { isStatusEvent } from './device-list';
 
 export const EVENT_TYPES = ['snmp.trap', 'snmp.device.status'] as const;
 
+/** JSON with sorted keys, so that equal data gives equal text whatever order it was written in. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
 /**
- * One identity per event, stored or pushed: a trap's id (the pushed trap carries the stored
- * event's id); a status change by device and time (the pushed one carries no id).
+ * One identity per event, stored or pushed. The pushed message carries the stored event's data
+ * but not its id, so events are told apart by type and data (an `id` inside the data aside).
  */
-export function eventKey(e: Pick<SnmpEvent, 'id' | 'type' | 'device' | 'at'>): string {
-  if (e.type === 'snmp.device.status') return `status|${e.device ?? ''}|${Date.parse(e.at) || e.at}`;
-  return `id|${e.id}`;
+export function eventKey(e: Pick<SnmpEvent, 'id' | 'type' | 'data'>): string {
+  if (!e.data || typeof e.data !== 'object') return `id|${e.id}`;
+  const { id: _id, ...rest } = e.data as Record<string, unknown>;
+  return `${e.type}|${canonical(rest)}`;
 }
 
 export function isTrapEvent(v: unknown): v is TrapEvent {
@@ -26,7 +38,7 @@ export function liveEvent(tenant: string, ev: ServerEvent, device: string | null
   let item: SnmpEvent | null = null;
   if (ev.type === 'snmp.trap' && isTrapEvent(ev.data)) {
     const t = ev.data;
-    const id = t.id ?? `live-${t.at}-${t.trap_oid}`;
+    const id = t.id ?? `live-${t.device ?? ''}-${t.at}-${t.trap_oid}`;
     item = { id, type: ev.type, device: t.device ?? null, at: t.at, data: t as unknown as Record<string, unknown> };
   } else if (ev.type === 'snmp.device.status' && isStatusEvent(ev.data)) {
     const s = ev.data;
@@ -70,7 +82,7 @@ const REASONS: Record<string, string> = {
 export function describeEvent(e: SnmpEvent): EventView {
   if (e.type === 'snmp.trap' && isTrapEvent(e.data)) {
     const t = e.data;
-    const detail = [t.version ? `SNMPv${t.version}` : '', t.source ? `from ${t.source}` : '', t.trap_name ? t.trap_oid : '']
+    const detail = [t.version ? `SNMPv${t.version}` : '', t.user ? `user ${t.user}` : '', t.source ? `from ${t.source}` : '', t.trap_name ? t.trap_oid : '']
       .filter(Boolean)
       .join(' · ');
     return {
