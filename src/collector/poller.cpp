@@ -331,6 +331,9 @@ private:
     if (change && listener_ != nullptr)
       listener_->status_changed(*change->device, change->previous, change->now, change->at,
                                 change->reason);
+    if (options_.on_poll)
+      options_.on_poll(*job.device(), outcome.ok, static_cast<double>(now_ms() - t),
+                       outcome.varbinds);
     lock.lock();
   }
 

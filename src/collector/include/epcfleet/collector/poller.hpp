@@ -33,6 +33,10 @@ struct PollerOptions {
   std::size_t max_polls_in_flight = 5000;
   // A poll that starts this late after its due time counts as late.
   std::int64_t late_after_ms = 5000;
+  // Optional observer of every finished poll (benchmarks, tests), on the poller's thread after
+  // its samples were appended; must not block. latency_ms: the poll's start to that point.
+  std::function<void(const PollDevice&, bool ok, double latency_ms, std::uint64_t varbinds)>
+      on_poll;
 };
 
 struct DeviceRuntime {
