@@ -253,15 +253,15 @@ ParseResult parse_mibs(const ParseRequest& request) {
 ParseResult parse_mibs_locked(const ParseRequest& request) {
   ParseResult out;
   snmp::detail::init_netsnmp(request.state_dir.empty() ? default_state_dir() : request.state_dir);
+  // Whatever an earlier parse (or init_snmp) left goes; this parse sees only its sources.
+  shutdown_mib();
+  drop_tc_table();
+  netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIB_WARNINGS, 0);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIB_ERRORS, 1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_SAVE_MIB_DESCRS, 0);
+  init_mib_internals();
   {
     LogCapture capture(out.errors, out.warnings);
-    // Whatever an earlier parse (or init_snmp) left goes; this parse sees only its sources.
-    shutdown_mib();
-    drop_tc_table();
-    netsnmp_ds_set_int(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIB_WARNINGS, 0);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_MIB_ERRORS, 1);
-    netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_SAVE_MIB_DESCRS, 0);
-    init_mib_internals();
     for (const auto& dir : request.dirs)
       add_mibdir(dir.c_str());
     for (const auto& file : request.files)

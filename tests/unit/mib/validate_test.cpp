@@ -1,5 +1,7 @@
 #include "epcfleet/mib/validate.hpp"
 
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "mib_fixture.hpp"
@@ -154,6 +156,29 @@ TEST(ValidateModule, ABrokenUploadLeavesLaterParsesUnchanged) {
   EXPECT_EQ((*reloaded)->size(), base()->size());
   EXPECT_EQ((*reloaded)->resolve("acmeWidgets"), std::nullopt);
   EXPECT_EQ((*reloaded)->name(*snmp::Oid::parse("1.3.6.1.2.1.2.2.1.10.3")), "IF-MIB::ifInOctets.3");
+}
+
+// net-snmp does not repeat "Cannot find module (X)" for the module it last said it of; each parse
+// (in this process or in a child that inherits its state) must still report its own.
+TEST(ValidateModule, ReportsAMissingImportEveryTime) {
+  const std::string text =
+      "NEEDS-MIB DEFINITIONS ::= BEGIN\nIMPORTS MODULE-IDENTITY, enterprises FROM SNMPv2-SMI\n"
+      "    thing FROM FOO-MIB;\nneeds MODULE-IDENTITY LAST-UPDATED \"202601010000Z\"\n"
+      "    ORGANIZATION \"x\" CONTACT-INFO \"x\" DESCRIPTION \"x\" ::= { enterprises 99998 "
+      "}\nEND\n";
+  const std::vector<ModuleText> uploads{{"NEEDS-MIB", text}};
+  for (int round = 0; round < 2; ++round) {
+    const auto view = base()->with_modules(uploads);  // in this process
+    ASSERT_TRUE(view);
+    const auto& messages = (*view)->messages();
+    EXPECT_TRUE(std::any_of(messages.begin(), messages.end(), [](const std::string& m) {
+      return m.find("Cannot find module (FOO-MIB)") != std::string::npos;
+    })) << round;
+    const auto info = validate_module(text, *base());  // in a child that inherits the state
+    ASSERT_FALSE(info);
+    EXPECT_NE(info.error().message.find("Cannot find module (FOO-MIB)"), std::string::npos)
+        << info.error().message;
+  }
 }
 
 }  // namespace
