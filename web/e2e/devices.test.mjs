@@ -1,7 +1,9 @@
 // End-to-end test of the Devices pages against the real epcfleetd, in headless Chromium: a device
 // added through the dialog (connection tests against a real snmpd first: a wrong community, then
-// the right one), listed, opened, edited with its community kept, disabled and deleted; and a CSV
-// import refused line by line, then accepted. Any console error or CSP violation fails the test.
+// the right one), listed, opened, edited with its community kept, disabled and deleted; a CSV
+// import refused line by line, then accepted; and SNMPv3 settings whose wrong user and wrong auth
+// password are each explained before the right ones are saved and tested with the stored
+// passwords. Any console error or CSP violation fails the test.
 //
 //   EPCFLEETD=/path/to/epcfleetd node --test web/e2e/
 //
@@ -26,6 +28,7 @@ import {
 
 const COMMUNITY = 'e2e-community-1';
 const NAME = 'epc-e2e-1';
+const V3 = { user: 'e2e-v3', auth: 'SHA-256', authPassword: 'auth-pass-123', priv: 'AES', privPassword: 'priv-pass-123' };
 
 if (skip) test('devices pages end-to-end', { skip }, () => {});
 
@@ -65,7 +68,7 @@ if (!skip) describe('devices pages', () => {
       const r = await call(base, 'GET', route, { token });
       if (r.status === 404) partial.push(what);
     }
-    if (hasSnmpd()) snmpd = await startSnmpd(tmp, COMMUNITY);
+    if (hasSnmpd()) snmpd = await startSnmpd(tmp, COMMUNITY, { v3Users: [V3] });
   });
 
   after(async () => {
@@ -75,10 +78,10 @@ if (!skip) describe('devices pages', () => {
     tmp.cleanup();
   });
 
-  const device = async () => {
-    const r = await call(base, 'GET', `/api/v1/tenants/acme/devices?name=${NAME}`, { token });
+  const device = async (name = NAME) => {
+    const r = await call(base, 'GET', `/api/v1/tenants/acme/devices?name=${encodeURIComponent(name)}`, { token });
     assert.equal(r.status, 200, r.text);
-    return r.json.items.find((d) => d.name === NAME) ?? null;
+    return r.json.items.find((d) => d.name === name) ?? null;
   };
 
   test('a device is added through the dialog, edited, disabled and deleted', async (t) => {
@@ -224,6 +227,71 @@ if (!skip) describe('devices pages', () => {
       assert.equal(imported.port, 1161);
     } catch (e) {
       await browser.shot('devices-import-failure').catch(() => {});
+      throw e;
+    }
+    assert.deepEqual(browser.consoleErrors, [], 'the browser console reported errors');
+  });
+
+  test('SNMPv3 settings: each wrong credential explained, then saved and tested with the stored passwords', async (t) => {
+    if (missing) return t.skip(missing);
+    if (!snmpd) return t.skip('snmpd is not installed: there is no SNMPv3 agent to test against');
+    assert.ok(browser, 'the first test opened the browser');
+    const { page } = browser;
+    const dialog = page.locator('dialog[open]');
+    const name = 'epc-e2e-v3';
+    /** Runs the dialog's test and answers its error code, or 'ok'. */
+    const runTest = async () => {
+      await dialog.getByTestId('test-connection').click();
+      const answer = dialog.locator('[data-testid="test-ok"], [data-testid="test-error"]');
+      await answer.waitFor();
+      return (await answer.getAttribute('data-code')) ?? 'ok';
+    };
+    try {
+      await page.getByRole('button', { name: 'Add device', exact: true }).click();
+      await dialog.getByRole('heading', { name: 'Add a device' }).waitFor();
+      await page.fill('#device-name', name);
+      await page.fill('#device-address', '127.0.0.1');
+      await page.fill('#device-port', String(snmpd.port));
+      await page.fill('#device-timeout', '500');
+      await page.fill('#device-retries', '0');
+      await page.selectOption('#device-version', '3');
+      await page.fill('#device-user', 'nobody-here');
+      await page.selectOption('#device-auth-protocol', V3.auth);
+      await page.fill('#device-auth-password', V3.authPassword);
+      await page.selectOption('#device-priv-protocol', V3.priv);
+      await page.fill('#device-priv-password', V3.privPassword);
+      assert.equal(await runTest(), 'unknown_user_name');
+      assert.match(await dialog.getByTestId('test-error').textContent(), /no SNMPv3 user of this name/);
+
+      await page.fill('#device-user', V3.user);
+      await page.fill('#device-auth-password', 'wrong-auth-pass');
+      assert.equal(await runTest(), 'wrong_digest');
+      assert.match(await dialog.getByTestId('test-error').textContent(), /Wrong auth password or protocol/);
+
+      await page.fill('#device-auth-password', V3.authPassword);
+      assert.equal(await runTest(), 'ok');
+      await browser.shot('devices-dialog-v3');
+      await dialog.locator('button[type="submit"]').click();
+      await dialog.waitFor({ state: 'detached' });
+      const saved = await device(name);
+      assert.deepEqual(
+        { ...saved.snmp },
+        { version: '3', user: V3.user, auth_protocol: V3.auth, auth_password_set: true, priv_protocol: V3.priv, priv_password_set: true, context: '' },
+        'the API shows the v3 settings with the passwords only as "set"',
+      );
+
+      // Edit: both passwords show as unchanged; the saved device tests fine with the stored ones.
+      await page.getByRole('button', { name: `Edit ${name}` }).click();
+      await dialog.getByRole('heading', { name: `Edit ${name}` }).waitFor();
+      for (const id of ['#device-auth-password', '#device-priv-password']) {
+        assert.equal(await page.inputValue(id), '');
+        assert.equal(await page.getAttribute(id, 'placeholder'), 'unchanged');
+      }
+      assert.equal(await runTest(), 'ok');
+      await dialog.getByRole('button', { name: 'Cancel' }).click();
+      await dialog.waitFor({ state: 'detached' });
+    } catch (e) {
+      await browser.shot('devices-v3-failure').catch(() => {});
       throw e;
     }
     assert.deepEqual(browser.consoleErrors, [], 'the browser console reported errors');

@@ -223,14 +223,21 @@ export const snmpdBin = process.env.SNMPD ?? '/usr/sbin/snmpd';
 export const hasSnmpd = () => fs.existsSync(snmpdBin);
 
 /**
- * A real snmpd answering SNMPv2c for `community` on a free 127.0.0.1 UDP port, with its state in
+ * A real snmpd answering SNMPv2c for `community` (and SNMPv3 for `v3Users`) on a free 127.0.0.1 UDP port, with its state in
  * a temporary dir. Returns the port and stop() (by PID). `freePort` probes TCP: a UDP port that
  * is taken makes snmpd exit, which is reported.
  */
-export async function startSnmpd(tmp, community, { sysName = 'epc-e2e', sysDescr = 'epcfleet e2e agent' } = {}) {
+export async function startSnmpd(tmp, community, { sysName = 'epc-e2e', sysDescr = 'epcfleet e2e agent', v3Users = [] } = {}) {
   const dir = tmp.make('epcfleet-e2e-snmpd-');
   const conf = path.join(dir, 'snmpd.conf');
-  fs.writeFileSync(conf, `rocommunity ${community} 127.0.0.1\nsysName ${sysName}\nsysDescr ${sysDescr}\nsysLocation lab\nsysContact e2e\n`);
+  // v3Users: [{user, auth: 'SHA-256', authPassword, priv: 'AES', privPassword}], read-only with authPriv.
+  const users = v3Users.map(
+    (u) => `createUser ${u.user} ${u.auth} "${u.authPassword}" ${u.priv} "${u.privPassword}"\nrouser ${u.user} authpriv\n`,
+  );
+  fs.writeFileSync(
+    conf,
+    `rocommunity ${community} 127.0.0.1\n${users.join('')}sysName ${sysName}\nsysDescr ${sysDescr}\nsysLocation lab\nsysContact e2e\n`,
+  );
   const port = await freePort();
   const log = fs.openSync(path.join(artifacts, 'snmpd.log'), 'w');
   const child = spawn(snmpdBin, ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux', '-p', path.join(dir, 'pid'), `udp:127.0.0.1:${port}`], {
