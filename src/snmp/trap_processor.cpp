@@ -19,6 +19,10 @@ constexpr std::size_t kMaxLocalized = 100000;
 // RFC 3414 3.2 step 7a.
 constexpr std::uint32_t kTimeWindow = 150;
 constexpr std::uint32_t kMaxBoots = 0x7FFFFFFF;
+// An inform resent because our response got lost has the same request-id: within this window it
+// is answered again but not delivered twice. Bounded in count as well.
+constexpr auto kDuplicateWindow = std::chrono::seconds(60);
+constexpr std::size_t kMaxRecentInforms = 100000;
 
 bool equal_secret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -221,6 +225,11 @@ Verdict TrapProcessor::finish(const TrapCandidate& candidate, bool room, const R
                               Notification& out, Outcome& outcome) {
   if (!to_notification(decoded_, out))
     return Verdict::kMalformed;
+  if (out.inform && seen_before(false)) {
+    std::string error;
+    outcome.reply = codec_.encode_response(reply, error);
+    return Verdict::kDuplicate;
+  }
   if (!room)
     return Verdict::kQueueFull;  // not acknowledged: the sender of an inform will retry
   out.tenant = candidate.tenant;
@@ -230,8 +239,29 @@ Verdict TrapProcessor::finish(const TrapCandidate& candidate, bool room, const R
   if (out.inform) {
     std::string error;
     outcome.reply = codec_.encode_response(reply, error);
+    seen_before(true);
   }
   return Verdict::kAccepted;
+}
+
+bool TrapProcessor::seen_before(bool remember) {
+  // The request-id, not the v3 msgID: net-snmp resends an inform with a new msgID.
+  inform_key_ = source_.address;
+  inform_key_.push_back('\0');
+  inform_key_ += std::to_string(source_.port);
+  inform_key_.push_back('\0');
+  inform_key_ += std::to_string(decoded_.request_id);
+  if (!remember)
+    return recent_inform_keys_.contains(inform_key_);
+  const auto now = std::chrono::steady_clock::now();
+  while (!recent_informs_.empty() && (now - recent_informs_.front().first > kDuplicateWindow ||
+                                      recent_informs_.size() >= kMaxRecentInforms)) {
+    recent_inform_keys_.erase(recent_informs_.front().second);
+    recent_informs_.pop_front();
+  }
+  if (recent_inform_keys_.insert(inform_key_).second)
+    recent_informs_.emplace_back(now, inform_key_);
+  return false;
 }
 
 Verdict TrapProcessor::report(ReportReason reason, const ReplyRequest& reply,

@@ -11,10 +11,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "codec.hpp"
 #include "epcfleet/snmp/trap_receiver.hpp"
@@ -33,6 +35,8 @@ enum class Verdict : std::uint8_t {
   kQueueFull,        // would have been accepted, but there is no room
   kNeedKeys,         // a candidate's master keys are missing: derive `keys`, then retry
   kIgnored,          // a discovery probe while v3 informs are off
+  kDuplicate,        // an inform accepted moments ago, sent again (our response was lost);
+                     // reply: the response again
 };
 
 // What to derive master keys (Ku) from, and the key to hand them back under.
@@ -85,6 +89,8 @@ private:
   const UserKeys* keys_for(const TrapCandidate& candidate, const std::string& engine_id,
                            std::optional<KeyRequest>& missing);
   bool in_time_window() const;
+  // Whether this inform (sender, request-id) was accepted within kDuplicateWindow; remembers it.
+  bool seen_before(bool remember);
 
   ProcessorOptions options_;
   TrapResolver resolver_;
@@ -96,6 +102,10 @@ private:
   Target user_;  // the v3 user being tried (protocols and name only, no passwords)
   std::unordered_map<std::string, UserKeys> masters_;
   std::unordered_map<std::string, UserKeys> localized_;
+  // Informs accepted lately: a key per (address, port, request-id), oldest first.
+  std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> recent_informs_;
+  std::unordered_set<std::string> recent_inform_keys_;
+  std::string inform_key_;
   std::uint32_t unknown_engine_reports_ = 0;
   std::uint32_t time_window_reports_ = 0;
 };

@@ -35,6 +35,14 @@ const std::vector<std::uint8_t> kV3Trap = {
     0xbb, 0x0e, 0xd1, 0x87, 0x15, 0xb5, 0x72, 0x33, 0x84, 0x35, 0x5d, 0x9c, 0x39, 0xb2, 0xcc, 0xeb,
     0x36, 0x00, 0xe9, 0x57, 0x15, 0xbb, 0xe2, 0xde, 0x41, 0xc8, 0x71, 0x9f, 0x79, 0xae, 0x58, 0x01,
     0xa4, 0xdc, 0x39, 0x12, 0x3c, 0xa8, 0x4c, 0x5f, 0x1e};
+// snmpinform -v2c -c public … 12345 linkDown ifIndex.3 i 3
+const std::vector<std::uint8_t> kV2cInform = {
+    0x30, 0x55, 0x02, 0x01, 0x01, 0x04, 0x06, 0x70, 0x75, 0x62, 0x6c, 0x69, 0x63, 0xa6, 0x48,
+    0x02, 0x04, 0x47, 0xb7, 0x76, 0xbf, 0x02, 0x01, 0x00, 0x02, 0x01, 0x00, 0x30, 0x3a, 0x30,
+    0x0e, 0x06, 0x08, 0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x03, 0x00, 0x43, 0x02, 0x30, 0x39,
+    0x30, 0x17, 0x06, 0x0a, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x04, 0x01, 0x00, 0x06,
+    0x09, 0x2b, 0x06, 0x01, 0x06, 0x03, 0x01, 0x01, 0x05, 0x03, 0x30, 0x0f, 0x06, 0x0a, 0x2b,
+    0x06, 0x01, 0x02, 0x01, 0x02, 0x02, 0x01, 0x01, 0x03, 0x02, 0x01, 0x03};
 const std::string kSenderEngine("\x80\x00\x7e\xd9\x04trapsender", 15);
 const Oid kLinkDown{1, 3, 6, 1, 6, 3, 1, 1, 5, 3};
 
@@ -198,6 +206,36 @@ TEST_F(TrapProcessorTest, ACapturedV3TrapAuthenticatesWithTheRightCandidateOnly)
   TrapProcessor nobody = make({});
   EXPECT_EQ(nobody.process(kV3Trap.data(), kV3Trap.size(), "192.0.2.1", 40000, true, n, outcome),
             Verdict::kUnknownSender);
+}
+
+TEST_F(TrapProcessorTest, AnInformSentAgainIsAnsweredAgainButDeliveredOnce) {
+  TrapCandidate c;
+  c.device = "d";
+  c.community = "public";
+  TrapProcessor processor = make({c});
+  Notification n;
+  Outcome outcome;
+  ASSERT_EQ(
+      processor.process(kV2cInform.data(), kV2cInform.size(), "192.0.2.1", 40000, true, n, outcome),
+      Verdict::kAccepted);
+  EXPECT_TRUE(n.inform);
+  ASSERT_TRUE(outcome.reply);
+  NotificationHeader response;
+  ASSERT_TRUE(peek_notification(outcome.reply->data(), outcome.reply->size(), response));
+  EXPECT_EQ(response.pdu_type, 0xA2);
+  NotificationHeader inform;
+  ASSERT_TRUE(peek_notification(kV2cInform.data(), kV2cInform.size(), inform));
+  EXPECT_EQ(response.request_id, inform.request_id);
+
+  EXPECT_EQ(processor.process(kV2cInform.data(), kV2cInform.size(), "192.0.2.1", 40000, false, n,
+                              outcome),
+            Verdict::kDuplicate)
+      << "answered again even when the queue is full: it was queued the first time";
+  EXPECT_TRUE(outcome.reply);
+  // From another sender (or port) it is another inform.
+  EXPECT_EQ(
+      processor.process(kV2cInform.data(), kV2cInform.size(), "192.0.2.2", 40000, true, n, outcome),
+      Verdict::kAccepted);
 }
 
 TEST_F(TrapProcessorTest, MissingMasterKeysAreAskedForNotComputedOnTheLoop) {

@@ -114,7 +114,9 @@ struct TrapReceiverStats {
   std::uint64_t discovery_reports = 0;   // v3 engine-id discovery probes answered
   std::uint64_t dropped_queue_full = 0;  // accepted but the queue was at queue_limit
   std::uint64_t dropped_waiting_for_keys = 0;
-  std::uint64_t send_failed = 0;  // responses and reports the socket refused
+  std::uint64_t duplicate_informs = 0;  // an inform again (same sender and request-id within a
+                                        // minute: our response was lost): answered, not delivered
+  std::uint64_t send_failed = 0;        // responses and reports the socket refused
   std::uint64_t sink_exceptions = 0;
   std::uint64_t queued = 0;               // now
   std::uint64_t socket_buffer_bytes = 0;  // SO_RCVBUF as the kernel granted it
