@@ -89,7 +89,8 @@ public:
 
   // A view with `modules` on top of this one's base: their objects take precedence. Parsed with
   // the base's sources, so they may import from any base module and from each other. This
-  // translator's own overlay, if any, is not kept.
+  // translator's own overlay, if any, is not kept. Parsed in this process: give it modules
+  // validate_module accepted (net-snmp's parser leaks a little on broken ones).
   Result<std::shared_ptr<const Translator>> with_modules(std::span<const ModuleText> modules) const;
 
   // "IF-MIB::ifInOctets.3": the longest prefix the modules name, then the rest as numbers.
@@ -110,7 +111,8 @@ public:
   std::vector<std::string> modules() const;
   // Nodes in the base plus the overlay.
   std::size_t size() const;
-  // What the parser said while loading the base (missing imports, syntax errors), in order.
+  // What the parser said (missing imports, syntax errors), in order, while loading this
+  // translator's own modules: the sources for load(), the uploads for with_modules().
   const std::vector<std::string>& messages() const;
   const TranslatorOptions& options() const { return options_; }
 
