@@ -3,7 +3,8 @@
 // the right one), listed, opened, edited with its community kept, disabled and deleted; a CSV
 // import refused line by line, then accepted; and SNMPv3 settings whose wrong user and wrong auth
 // password are each explained before the right ones are saved and tested with the stored
-// passwords. Any console error or CSP violation fails the test.
+// passwords; and a device whose agent stops answering, going down live on its page. Any console
+// error or CSP violation fails the test.
 //
 //   EPCFLEETD=/path/to/epcfleetd node --test web/e2e/
 //
@@ -293,6 +294,41 @@ if (!skip) describe('devices pages', () => {
     } catch (e) {
       await browser.shot('devices-v3-failure').catch(() => {});
       throw e;
+    }
+    assert.deepEqual(browser.consoleErrors, [], 'the browser console reported errors');
+  });
+
+  test('a device that stops answering goes down live on its page', async (t) => {
+    if (missing) return t.skip(missing);
+    if (!hasSnmpd()) return t.skip('snmpd is not installed: there is no agent to stop');
+    assert.ok(browser, 'the first test opened the browser');
+    const { page } = browser;
+    // An agent of its own, stopped below; the device is polled every 10 s and goes down after 3 failures.
+    const agent = await startSnmpd(tmp, 'live-community-1', { sysName: 'epc-live' });
+    try {
+      const created = await call(base, 'POST', '/api/v1/tenants/acme/devices', {
+        token,
+        body: { name: 'epc-live', address: '127.0.0.1', port: agent.port, snmp: { version: '2c', community: 'live-community-1' }, interval_s: 10, timeout_ms: 300, retries: 0 },
+      });
+      assert.equal(created.status, 201, created.text);
+      await page.goto(`${base}/#/t/acme/devices/${encodeURIComponent(created.json.id)}`);
+      await page.getByRole('heading', { name: 'epc-live', exact: true }).waitFor();
+      const status = page.getByTestId('device-facts').locator('[data-status]');
+      await page.getByTestId('device-facts').locator('[data-status="up"]').waitFor({ timeout: 45_000 });
+
+      await agent.stop();
+      // No reload: the header and the events list change when the server pushes the status change.
+      await page.getByTestId('device-facts').locator('[data-status="down"]').waitFor({ timeout: 60_000 });
+      const change = page.locator('[data-testid="device-events"] li[data-type="snmp.device.status"]').filter({ hasText: 'down (was up)' });
+      await change.waitFor();
+      assert.match(await change.textContent(), /no answer \(timeout\)/);
+      assert.equal(await status.getAttribute('data-status'), 'down');
+      await browser.shot('devices-live-down');
+    } catch (e) {
+      await browser.shot('devices-live-failure').catch(() => {});
+      throw e;
+    } finally {
+      await agent.stop();
     }
     assert.deepEqual(browser.consoleErrors, [], 'the browser console reported errors');
   });

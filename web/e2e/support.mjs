@@ -239,14 +239,17 @@ export async function startSnmpd(tmp, community, { sysName = 'epc-e2e', sysDescr
     `rocommunity ${community} 127.0.0.1\n${users.join('')}sysName ${sysName}\nsysDescr ${sysDescr}\nsysLocation lab\nsysContact e2e\n`,
   );
   const port = await freePort();
-  const log = fs.openSync(path.join(artifacts, 'snmpd.log'), 'w');
+  const log = fs.openSync(path.join(artifacts, `snmpd-${port}.log`), 'w');
   const child = spawn(snmpdBin, ['-f', '-Lo', '-C', '-c', conf, '-I', '-smux', '-p', path.join(dir, 'pid'), `udp:127.0.0.1:${port}`], {
     stdio: ['ignore', log, log],
     env: { ...process.env, SNMP_PERSISTENT_DIR: path.join(dir, 'persist'), MIBS: '' },
   });
   await new Promise((r) => setTimeout(r, 700));
-  if (child.exitCode !== null) throw new Error(`snmpd exited with code ${child.exitCode} (see snmpd.log)`);
+  if (child.exitCode !== null) throw new Error(`snmpd exited with code ${child.exitCode} (see snmpd-${port}.log)`);
+  let stopped = false;
   const stop = async () => {
+    if (stopped) return;
+    stopped = true;
     if (child.exitCode === null) {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
