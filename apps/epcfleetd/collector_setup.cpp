@@ -3,6 +3,7 @@
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/logging/log.hpp"
 #include "epcfleet/metrics/registry.hpp"
+#include "serve_setup.hpp"
 
 namespace epcfleet::app {
 namespace {
@@ -31,6 +32,23 @@ void register_metrics(Collector& c) {
     counter("epcfleet_snmp_events_stored_total", "traps and status changes stored", e.stored);
     counter("epcfleet_snmp_events_dropped_total",
             "events dropped (queue full or the store refused them)", e.dropped);
+    if (c.traps) {
+      const auto t = c.traps->stats();
+      const auto traps = [&r](const char* outcome, std::uint64_t v) {
+        r.counter("epcfleet_snmp_traps_total",
+                  "notification datagrams received, by outcome (accepted, or why dropped)",
+                  {{"outcome", outcome}})
+            .set(static_cast<double>(v));
+      };
+      traps("accepted", t.accepted);
+      traps("unknown_sender", t.unknown_sender);
+      traps("community_mismatch", t.community_mismatch);
+      traps("auth_failed", t.auth_failed);
+      traps("malformed", t.malformed);
+      traps("dropped_queue_full", t.dropped_queue_full + t.dropped_waiting_for_keys);
+      counter("epcfleet_snmp_informs_acknowledged_total", "informs answered",
+              t.informs_acknowledged);
+    }
     if (!c.poller)
       return;
     const auto p = c.poller->stats();
@@ -72,7 +90,16 @@ void register_metrics(Collector& c) {
 
 }  // namespace
 
+void Collector::tenant_removed(const std::string& tenant) {
+  if (poller)
+    poller->tenant_removed(tenant);
+  if (traps)
+    traps->tenant_removed(tenant);
+}
+
 Collector::~Collector() {
+  if (traps)
+    traps->stop();
   if (poller)
     poller->stop();
   client.reset();
@@ -113,16 +140,55 @@ Result<std::unique_ptr<Collector>> open_collector(const Config& config,
       [devices = c->devices.get()](const std::string& tenant, const std::string& name) {
         devices->profile_changed(tenant, name);
       });
+  mib::TranslatorOptions mib_options;
+  mib_options.sources.dirs = mib::default_dirs(mib::installed_project_dir());
+  {
+    const std::string extra = config.get("mib_dirs");
+    std::size_t start = 0;
+    while (start < extra.size()) {
+      auto end = extra.find(':', start);
+      if (end == std::string::npos)
+        end = extra.size();
+      if (end > start)
+        mib_options.sources.dirs.push_back(extra.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  mib_options.state_dir = client_options.state_dir;
+  auto translator = mib::Translator::load(mib_options);
+  if (!translator)
+    return fail(translator.error());
+  log::info("snmp.mibs_loaded", {{"objects", std::to_string((*translator)->size())},
+                                 {"modules", std::to_string((*translator)->modules().size())}});
+  c->mibs = std::make_unique<collector::MibService>(db, publisher, *translator);
+  c->trap_users = std::make_unique<collector::TrapUserService>(db, vault, publisher);
+  auto all_devices = c->devices->load_all();
+  if (!all_devices)
+    return fail(all_devices.error());
+  const std::string trap_listen = config.get("snmp_trap_listen");
+  if (!trap_listen.empty()) {
+    auto where = parse_listen(trap_listen);
+    if (!where)
+      return fail(ErrorCode::kInvalidArgument, "snmp_trap_listen: " + where.error().message);
+    collector::TrapIntakeOptions trap_options;
+    trap_options.receiver.bind_address = where->first;
+    trap_options.receiver.port = where->second;
+    trap_options.receiver.state_dir = client_options.state_dir;
+    trap_options.engine_file = config.data_dir() + "/snmp/trap-engine";
+    c->traps =
+        std::make_unique<collector::TrapIntake>(trap_options, *c->events, *c->mibs, *c->trap_users);
+    if (auto st = c->traps->start(*all_devices); !st)
+      return fail(st.error());
+    c->devices->add_listener(c->traps.get());
+    c->trap_users->on_change([traps = c->traps.get()] { traps->users_changed(); });
+  }
   if (config.get_bool("snmp_poller")) {
     collector::PollerOptions options;
     options.hysteresis.down_after = static_cast<int>(*down_after);
     options.hysteresis.up_after = static_cast<int>(*up_after);
     c->poller = std::make_unique<collector::Poller>(options, *c->client, engine, c->events.get());
-    auto devices = c->devices->load_all();
-    if (!devices)
-      return fail(devices.error());
-    log::info("snmp.poller_started", {{"devices", std::to_string(devices->size())}});
-    c->poller->load(std::move(*devices));
+    log::info("snmp.poller_started", {{"devices", std::to_string(all_devices->size())}});
+    c->poller->load(std::move(*all_devices));
     c->devices->add_listener(c->poller.get());
     c->poller->start();
   }

@@ -8,8 +8,11 @@
 #include "config.hpp"
 #include "epcfleet/collector/device_service.hpp"
 #include "epcfleet/collector/event_log.hpp"
+#include "epcfleet/collector/mib_service.hpp"
 #include "epcfleet/collector/poller.hpp"
 #include "epcfleet/collector/profile_service.hpp"
+#include "epcfleet/collector/trap_intake.hpp"
+#include "epcfleet/collector/trap_user_service.hpp"
 #include "epcfleet/secrets/secret_vault.hpp"
 #include "epcfleet/snmp/client.hpp"
 #include "epcfleet/tsdb/engine.hpp"
@@ -22,8 +25,14 @@ struct Collector {
   std::unique_ptr<collector::DeviceService> devices;
   std::unique_ptr<collector::EventLog> events;
   std::unique_ptr<collector::Poller> poller;  // null when snmp_poller is false
+  std::unique_ptr<collector::MibService> mibs;
+  std::unique_ptr<collector::TrapUserService> trap_users;
+  std::unique_ptr<collector::TrapIntake> traps;  // null when snmp_trap_listen is empty
 
-  ~Collector();  // stops in order: poller (its polls end), client, event log (drained)
+  // Before the tenant's time series and rows go: its devices leave the poller and trap index.
+  void tenant_removed(const std::string& tenant);
+
+  ~Collector();  // stops in order: traps, poller (its polls end), client, event log (drained)
 };
 
 Result<std::unique_ptr<Collector>> open_collector(const Config& config,

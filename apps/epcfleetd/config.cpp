@@ -92,6 +92,9 @@ const std::vector<SettingDef>& setting_defs() {
        "failed polls in a row that mark a device down", false},
       {"snmp_up_after", "EPCFLEET_SNMP_UP_AFTER", "2",
        "successful polls in a row that mark a down device up again", false},
+      {"mib_dirs", "EPCFLEET_MIB_DIRS", "",
+       "more directories of MIB modules for OID names, separated by ':' (after the standard ones)",
+       false},
       {"snmp_event_retention", "EPCFLEET_SNMP_EVENT_RETENTION", "30d",
        "how long traps and status changes are kept", false},
   };

@@ -110,6 +110,9 @@ int run_serve(const std::string& data_dir, const std::map<std::string, std::stri
   services.poller = (*collector)->poller.get();
   services.snmp_events = (*collector)->events.get();
   services.snmp_client = (*collector)->client.get();
+  services.traps = (*collector)->traps.get();
+  services.trap_users = (*collector)->trap_users.get();
+  services.mibs = (*collector)->mibs.get();
   services.secure_cookies = !plain_http;
   services.version = EPCFLEET_VERSION;
   api::register_routes(router, services);

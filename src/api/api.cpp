@@ -30,6 +30,10 @@ void register_routes(http::Router& router, const Services& services) {
     register_device_routes(router, services);
     register_profile_routes(router, services);
     register_snmp_event_routes(router, services);
+    if (services.trap_users != nullptr)
+      register_trap_user_routes(router, services);
+    if (services.mibs != nullptr)
+      register_mib_routes(router, services);
   }
 }
 

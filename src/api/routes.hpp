@@ -21,5 +21,7 @@ void register_device_routes(http::Router& router, const Services& services);
 void register_device_stats_routes(http::Router& router, const Services& services);
 void register_profile_routes(http::Router& router, const Services& services);
 void register_snmp_event_routes(http::Router& router, const Services& services);
+void register_trap_user_routes(http::Router& router, const Services& services);
+void register_mib_routes(http::Router& router, const Services& services);
 
 }  // namespace epcfleet::api

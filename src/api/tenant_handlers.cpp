@@ -1,5 +1,6 @@
 // Tenants: platform admins create and delete them; members see their own.
 #include "epcfleet/collector/poller.hpp"
+#include "epcfleet/collector/trap_intake.hpp"
 #include "epcfleet/core/time.hpp"
 #include "epcfleet/tsdb/engine.hpp"
 #include "json_io.hpp"
@@ -99,7 +100,8 @@ void register_tenant_routes(http::Router& router, const Services& s) {
                          Role::kOwner,
                          "tenant.delete"};
   remove.success_status = 204;
-  router.add(remove, [tenants, auth, tsdb = s.tsdb, poller = s.poller](http::Context& ctx) {
+  router.add(remove, [tenants, auth, tsdb = s.tsdb, poller = s.poller,
+                      traps = s.traps](http::Context& ctx) {
     if (!ctx.principal->platform_admin) {
       auth->record_denied(*ctx.principal, ctx.actor, ctx.tenant(), "tenant.delete", ctx.tenant());
       return reply_error(
@@ -110,6 +112,8 @@ void register_tenant_routes(http::Router& router, const Services& s) {
     // Its time series go too: a tenant created again under this id must start empty.
     if (poller != nullptr)
       poller->tenant_removed(ctx.tenant());
+    if (traps != nullptr)
+      traps->tenant_removed(ctx.tenant());
     if (tsdb != nullptr)
       if (auto r = tsdb->drop_tenant(ctx.tenant()); !r)
         return reply_error(ctx, r.error());

@@ -65,3 +65,41 @@ Result<std::vector<SnmpProfile>> SnmpProfileStore::list(const std::string& tenan
 }
 
 }  // namespace epcfleet::store
+
+namespace epcfleet::store {
+
+Status MibModuleStore::upsert(const MibModule& m) {
+  auto removed = remove(m.tenant_id, m.module);
+  if (!removed)
+    return fail(removed.error());
+  auto r = conn_.execute(
+      "INSERT INTO mib_modules (tenant_id, module, filename, content, uploaded_by, uploaded_at) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {m.tenant_id, m.module, m.filename, m.content, m.uploaded_by, m.uploaded_at});
+  if (!r)
+    return fail(r.error());
+  return ok();
+}
+
+Result<bool> MibModuleStore::remove(const std::string& tenant_id, const std::string& module) {
+  auto r = conn_.execute("DELETE FROM mib_modules WHERE tenant_id = ? AND module = ?",
+                         {tenant_id, module});
+  if (!r)
+    return fail(r.error());
+  return *r > 0;
+}
+
+Result<std::vector<MibModule>> MibModuleStore::list(const std::string& tenant_id) {
+  auto rows = conn_.query(
+      "SELECT tenant_id, module, filename, content, uploaded_by, uploaded_at FROM mib_modules "
+      "WHERE tenant_id = ? ORDER BY module",
+      {tenant_id});
+  if (!rows)
+    return fail(rows.error());
+  std::vector<MibModule> out;
+  for (const auto& r : rows->rows)
+    out.push_back({r.text(0), r.text(1), r.text(2), r.text(3), r.text(4), r.integer(5)});
+  return out;
+}
+
+}  // namespace epcfleet::store

@@ -79,8 +79,9 @@ class SnmpCollectorTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.snmpd = Snmpd()
+        cls.trap_port = free_port()
         cls.server = Server(env={"EPCFLEET_SNMP_DOWN_AFTER": "2", "EPCFLEET_SNMP_UP_AFTER": "1",
-                                 "EPCFLEET_SNMP_TRAP_LISTEN": f"127.0.0.1:{free_port()}"})
+                                 "EPCFLEET_SNMP_TRAP_LISTEN": f"127.0.0.1:{cls.trap_port}"})
         s = cls.server
         cls.admin = s.login("admin", PASSWORD)
         for tenant, user in (("acme", "amy"), ("globex", "gil")):
@@ -337,6 +338,117 @@ class SnmpCollectorTest(unittest.TestCase):
                                         self.amy)
         self.assertEqual(status, 204, text)
         status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/tiny", None, self.amy)
+        self.assertEqual(status, 204, text)
+
+    def send(self, tool, *args, source="127.0.0.2"):
+        return subprocess.run([tool, *args[:-1], f"--clientaddr={source}",
+                               f"127.0.0.1:{self.trap_port}", *args[-1]],
+                              capture_output=True, text=True, timeout=30,
+                              env=dict(os.environ, MIBS=""))
+
+    def trap_events(self, device):
+        return self.server.get("/api/v1/tenants/acme/events", self.amy, device=device,
+                               type="snmp.trap")[1]["items"]
+
+    def test_traps_and_informs_are_attributed_translated_and_stored(self):
+        # The device lives at 127.0.0.2 (traps come from there); it need not answer polls.
+        status, d = self.post("/devices", self.device(name="trapper", address="127.0.0.2",
+                                                      enabled=False,
+                                                      snmp={"version": "2c",
+                                                            "community": "trap-community"}))
+        self.assertEqual(status, 201, d)
+        link_down = ("", "1.3.6.1.6.3.1.1.5.3", "1.3.6.1.2.1.2.2.1.1.3", "i", "3")
+        r = self.send("snmptrap", "-v2c", "-c", "trap-community", link_down)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        events = wait_for(lambda: self.trap_events(d["id"]), what="v2c trap event")
+        trap = events[0]["data"]
+        self.assertEqual(trap["trap_name"], "IF-MIB::linkDown")
+        self.assertEqual(trap["version"], "2c")
+        self.assertEqual(trap["inform"], False)
+        self.assertEqual(trap["name"], "trapper")
+        self.assertIn({"oid": "1.3.6.1.2.1.2.2.1.1.3", "name": "IF-MIB::ifIndex.3",
+                       "type": "INTEGER", "value": "3"}, trap["varbinds"])
+        # An inform is acknowledged (snmpinform exits 0 only then).
+        r = self.send("snmpinform", "-v2c", "-c", "trap-community", "-t", "2", "-r", "1",
+                      ("", "1.3.6.1.6.3.1.1.5.4", "1.3.6.1.2.1.2.2.1.1.3", "i", "3"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_for(lambda: any(e["data"]["inform"] for e in self.trap_events(d["id"])),
+                 what="inform event")
+        # v1, translated to the v2 form.
+        r = self.send("snmptrap", "-v1", "-c", "trap-community",
+                      ("1.3.6.1.4.1.32473", "127.0.0.2", "2", "0", "", "1.3.6.1.2.1.2.2.1.1.3",
+                       "i", "3"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_for(lambda: any(e["data"]["version"] == "1" for e in self.trap_events(d["id"])),
+                 what="v1 trap event")
+        # v3 with a tenant trap user (authPriv).
+        status, u = self.post("/trap-users", {"username": "notifier", "auth_protocol": "SHA",
+                                              "auth_password": AUTH, "priv_protocol": "AES",
+                                              "priv_password": PRIV})
+        self.assertEqual(status, 201, u)
+        self.assertNotIn(AUTH, json.dumps(u))
+        r = self.send("snmptrap", "-v3", "-l", "authPriv", "-u", "notifier", "-a", "SHA", "-A",
+                      AUTH, "-x", "AES", "-X", PRIV, "-e", "0x8000000001020304", link_down)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_for(lambda: any(e["data"]["version"] == "3" for e in self.trap_events(d["id"])),
+                 what="v3 trap event")
+        # Wrong community, wrong password, unknown source: counted, not stored.
+        before = len(self.trap_events(d["id"]))
+        self.send("snmptrap", "-v2c", "-c", "wrong", link_down)
+        self.send("snmptrap", "-v3", "-l", "authPriv", "-u", "notifier", "-a", "SHA", "-A",
+                  "wrong-auth-pass", "-x", "AES", "-X", PRIV, "-e", "0x8000000001020304",
+                  link_down)
+        self.send("snmptrap", "-v2c", "-c", "trap-community", link_down, source="127.0.0.3")
+        metrics = wait_for(lambda: (lambda t: t if 'outcome="unknown_sender"} 1' in t else None)(
+            self.server.call("GET", "/metrics")[1]), what="dropped traps counted")
+        self.assertIn('epcfleet_snmp_traps_total{outcome="community_mismatch"} 1', metrics)
+        self.assertIn('epcfleet_snmp_traps_total{outcome="auth_failed"} 1', metrics)
+        time.sleep(0.5)
+        self.assertEqual(len(self.trap_events(d["id"])), before)
+        # Another tenant sees none of them.
+        _, other = self.server.get("/api/v1/tenants/globex/events", self.gil, type="snmp.trap")
+        self.assertEqual(other["items"], [])
+
+    def test_mib_upload_and_translation(self):
+        status, t = self.server.get("/api/v1/tenants/acme/mibs/translate", self.vic,
+                                    oid="1.3.6.1.2.1.31.1.1.1.6.7")
+        self.assertEqual(status, 200, t)
+        self.assertEqual(t["name"], "IF-MIB::ifHCInOctets.7")
+        status, t = self.server.get("/api/v1/tenants/acme/mibs/translate", self.vic,
+                                    oid="EPC-FLEET-MIB::epcAttachedUEs.0")
+        self.assertEqual(status, 200, t)
+        self.assertEqual(t["oid"], "1.3.6.1.4.1.32473.1.1.1.0")
+        module = """ACME-MIB DEFINITIONS ::= BEGIN
+IMPORTS MODULE-IDENTITY, OBJECT-TYPE, Integer32, enterprises FROM SNMPv2-SMI;
+acme MODULE-IDENTITY
+    LAST-UPDATED "202611270000Z" ORGANIZATION "Acme" CONTACT-INFO "noc@acme.example"
+    DESCRIPTION "Test module." ::= { enterprises 99999 }
+acmeWidgets OBJECT-TYPE SYNTAX Integer32 MAX-ACCESS read-only STATUS current
+    DESCRIPTION "Widgets." ::= { acme 1 }
+END
+"""
+        status, text = self.server.call("POST", "/api/v1/tenants/acme/mibs?filename=ACME-MIB.txt",
+                                        None, self.amy, raw=module.encode(),
+                                        headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 201, text)
+        self.assertEqual(json.loads(text)["module"], "ACME-MIB")
+        status, t = self.server.get("/api/v1/tenants/acme/mibs/translate", self.vic,
+                                    oid="1.3.6.1.4.1.99999.1.0")
+        self.assertEqual(t["name"], "ACME-MIB::acmeWidgets.0")
+        # Other tenants do not see it.
+        status, t = self.server.get("/api/v1/tenants/globex/mibs/translate", self.gil,
+                                    oid="1.3.6.1.4.1.99999.1.0")
+        self.assertNotEqual(t["name"], "ACME-MIB::acmeWidgets.0")
+        broken = module.replace("::= { acme 1 }", "::= { acme 1 ")
+        status, text = self.server.call("POST", "/api/v1/tenants/acme/mibs", None, self.amy,
+                                        raw=broken.encode(), headers={"Content-Type": "text/plain"})
+        self.assertEqual(status, 400, text)
+        self.assertTrue(json.loads(text)["error"]["message"])
+        status, listed = self.server.get("/api/v1/tenants/acme/mibs", self.vic)
+        self.assertEqual([m["module"] for m in listed["items"]], ["ACME-MIB"])
+        self.assertIn("IF-MIB", listed["standard"])
+        status, text = self.server.call("DELETE", "/api/v1/tenants/acme/mibs/ACME-MIB", None,
+                                        self.amy)
         self.assertEqual(status, 204, text)
 
     def test_metrics_show_poller_figures(self):

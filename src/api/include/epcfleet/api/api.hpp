@@ -29,6 +29,8 @@ class ProfileService;
 class Poller;
 class EventLog;
 class TrapIntake;
+class TrapUserService;
+class MibService;
 }  // namespace epcfleet::collector
 
 namespace epcfleet::api {
@@ -50,6 +52,8 @@ struct Services {
   collector::Poller* poller = nullptr;
   collector::EventLog* snmp_events = nullptr;
   collector::TrapIntake* traps = nullptr;
+  collector::TrapUserService* trap_users = nullptr;
+  collector::MibService* mibs = nullptr;
   snmp::Client* snmp_client = nullptr;
   bool secure_cookies = true;  // false only when serving plain HTTP on loopback
   std::string version;

@@ -84,3 +84,28 @@ private:
 };
 
 }  // namespace epcfleet::store
+
+namespace epcfleet::store {
+
+struct MibModule {
+  std::string tenant_id;
+  std::string module;
+  std::string filename;
+  std::string content;
+  std::string uploaded_by;
+  TimestampMs uploaded_at = 0;
+};
+
+// A tenant's uploaded MIB modules (validated before they are stored).
+class MibModuleStore {
+public:
+  explicit MibModuleStore(Connection& conn) : conn_(conn) {}
+  Status upsert(const MibModule& module);
+  Result<bool> remove(const std::string& tenant_id, const std::string& module);
+  Result<std::vector<MibModule>> list(const std::string& tenant_id);
+
+private:
+  Connection& conn_;
+};
+
+}  // namespace epcfleet::store
