@@ -3,8 +3,7 @@ import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Device } from '../../lib/types';
 import DeviceDialog from './DeviceDialog.svelte';
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+import { jsonResponse, settle, stubDialogs } from '../../testing';
 
 const V3: Device = {
   id: 'd-1',
@@ -43,19 +42,14 @@ describe('DeviceDialog', () => {
 
   beforeEach(() => {
     vi.stubGlobal('fetch', fetchMock);
-    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-      this.open = true;
-    };
-    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-      this.open = false;
-    };
+    stubDialogs();
     fetchMock.mockImplementation(async (input, init) => {
       const url = new URL(String(input), 'https://x');
-      if (url.pathname.endsWith('/profiles')) return json({ items: [{ name: 'if-mib' }, { name: 'epc-default' }] });
-      if (url.pathname.endsWith('/test')) return json({ ok: false, error: { code: 'wrong_digest', message: 'authentication failure' }, elapsed_ms: 12 });
-      if (init?.method === 'POST') return json({ ...V3, ...JSON.parse(String(init.body)), id: 'd-new' }, 201);
-      if (init?.method === 'PATCH') return json(V3);
-      return json({});
+      if (url.pathname.endsWith('/profiles')) return jsonResponse({ items: [{ name: 'if-mib' }, { name: 'epc-default' }] });
+      if (url.pathname.endsWith('/test')) return jsonResponse({ ok: false, error: { code: 'wrong_digest', message: 'authentication failure' }, elapsed_ms: 12 });
+      if (init?.method === 'POST') return jsonResponse({ ...V3, ...JSON.parse(String(init.body)), id: 'd-new' }, 201);
+      if (init?.method === 'PATCH') return jsonResponse(V3);
+      return jsonResponse({});
     });
     target = document.createElement('div');
     document.body.append(target);
@@ -70,12 +64,6 @@ describe('DeviceDialog', () => {
     vi.unstubAllGlobals();
   });
 
-  async function settle() {
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      flushSync();
-    }
-  }
   const el = <T extends Element = HTMLInputElement>(sel: string) => {
     const found = document.querySelector<T>(sel);
     if (!found) throw new Error(`no ${sel}`);

@@ -1,20 +1,10 @@
 // @vitest-environment jsdom
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { events } from '../../lib/ws';
 import DevicePage from './DevicePage.svelte';
+import { fixedWidthResizeObserver, jsonResponse, pushServerEvent, settle } from '../../testing';
 
-class FakeResizeObserver {
-  constructor(private readonly callback: ResizeObserverCallback) {}
-  observe() {
-    queueMicrotask(() => this.callback([{ contentRect: { width: 600 } } as ResizeObserverEntry], this as unknown as ResizeObserver));
-  }
-  unobserve() {}
-  disconnect() {}
-}
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
-const push = (message: unknown) => (events as unknown as { dispatch(data: string): void }).dispatch(JSON.stringify(message));
+const FakeResizeObserver = fixedWidthResizeObserver(600);
 
 const DEVICE = {
   id: 'd-1',
@@ -65,15 +55,15 @@ describe('DevicePage', () => {
     fetchMock.mockImplementation(async (input) => {
       const url = new URL(String(input), 'https://x');
       const p = url.pathname;
-      if (p.endsWith('/devices/d-1')) return json(DEVICE);
+      if (p.endsWith('/devices/d-1')) return jsonResponse(DEVICE);
       if (p.endsWith('/devices/d-1/stats'))
-        return json({ device: 'd-1', from: '', to: '', availability_pct: 99.95, polls: { ok: 1439, failed: 1, success_ratio: 0.9993 }, latency_ms: { p50: 3.2, p95: 8, p99: 12.5 } });
+        return jsonResponse({ device: 'd-1', from: '', to: '', availability_pct: 99.95, polls: { ok: 1439, failed: 1, success_ratio: 0.9993 }, latency_ms: { p50: 3.2, p95: 8, p99: 12.5 } });
       if (p.endsWith('/series'))
-        return json({ items: [{ metric: 'snmp_up', device: 'd-1', labels: {} }, { metric: 'ifHCInOctets', device: 'd-1', labels: { ifName: 'eth0' } }], next_cursor: null });
+        return jsonResponse({ items: [{ metric: 'snmp_up', device: 'd-1', labels: {} }, { metric: 'ifHCInOctets', device: 'd-1', labels: { ifName: 'eth0' } }], next_cursor: null });
       if (p.endsWith('/query_range'))
-        return json({ start: 0, end: 60_000, step: 60_000, tier: 'raw', timestamps: [0, 60_000], series: [{ metric: 'x', device: 'd-1', labels: {}, values: [1, 2] }] });
-      if (p.endsWith('/events')) return json({ items: [{ id: 'ev-1', type: 'snmp.trap', device: 'd-1', at: TRAP.at, data: TRAP }], next_cursor: null });
-      return json({});
+        return jsonResponse({ start: 0, end: 60_000, step: 60_000, tier: 'raw', timestamps: [0, 60_000], series: [{ metric: 'x', device: 'd-1', labels: {}, values: [1, 2] }] });
+      if (p.endsWith('/events')) return jsonResponse({ items: [{ id: 'ev-1', type: 'snmp.trap', device: 'd-1', at: TRAP.at, data: TRAP }], next_cursor: null });
+      return jsonResponse({});
     });
     target = document.createElement('div');
     document.body.append(target);
@@ -86,16 +76,9 @@ describe('DevicePage', () => {
     vi.unstubAllGlobals();
   });
 
-  async function settle() {
-    for (let i = 0; i < 6; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      flushSync();
-    }
-  }
-
   it('shows the device, its statistics over the range, its charts and its events', async () => {
     component = mount(DevicePage, { target, props: { tenant: 'acme', id: 'd-1', role: 'viewer' } });
-    await settle();
+    await settle(6);
     expect(target.querySelector('h1')!.textContent).toBe('epc-north-1');
     expect(target.querySelector('[data-testid="device-facts"]')!.textContent).toMatch(/Uptime\s+1 d 2 h/);
 
@@ -122,8 +105,8 @@ describe('DevicePage', () => {
     const list = () => [...target.querySelectorAll('[data-testid="device-events"] li')];
     expect(list()[0]!.textContent).toMatch(/IF-MIB::linkDown/);
     expect(list()[0]!.textContent).toMatch(/IF-MIB::ifIndex\.3\s*Integer\s*3/);
-    push({ type: 'snmp.device.status', tenant: 'acme', data: { device: 'd-1', name: 'epc-north-1', status: 'down', previous: 'up', at: '2026-11-27T10:10:00.000Z', reason: 'timeout' } });
-    push({ type: 'snmp.trap', tenant: 'acme', data: { ...TRAP, id: 'ev-2', device: 'd-9' } });
+    pushServerEvent({ type: 'snmp.device.status', tenant: 'acme', data: { device: 'd-1', name: 'epc-north-1', status: 'down', previous: 'up', at: '2026-11-27T10:10:00.000Z', reason: 'timeout' } });
+    pushServerEvent({ type: 'snmp.trap', tenant: 'acme', data: { ...TRAP, id: 'ev-2', device: 'd-9' } });
     flushSync();
     expect(list()).toHaveLength(2);
     expect(list()[0]!.textContent).toMatch(/down \(was up\)/);

@@ -1,11 +1,9 @@
 // @vitest-environment jsdom
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { events } from '../../lib/ws';
 import type { Device } from '../../lib/types';
 import DevicesPage from './DevicesPage.svelte';
-
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+import { jsonResponse, pushServerEvent, settle } from '../../testing';
 
 function dev(id: string, name: string, over: Partial<Device> = {}): Device {
   return {
@@ -34,9 +32,6 @@ function dev(id: string, name: string, over: Partial<Device> = {}): Device {
   };
 }
 
-/** What the events WebSocket would deliver (the stream's own parsing and dispatch). */
-const push = (message: unknown) => (events as unknown as { dispatch(data: string): void }).dispatch(JSON.stringify(message));
-
 describe('DevicesPage', () => {
   const fetchMock = vi.fn<typeof fetch>();
   let target: HTMLElement;
@@ -49,8 +44,8 @@ describe('DevicesPage', () => {
     vi.stubGlobal('fetch', fetchMock);
     fetchMock.mockImplementation(async (input) => {
       const url = new URL(String(input), 'https://x');
-      if (url.searchParams.get('cursor') === 'c-2') return json({ items: [dev('d-3', 'epc-west-1')], next_cursor: null });
-      return json({ items: [dev('d-1', 'epc-north-1'), dev('d-2', 'epc-north-2', { status: 'down', tags: {} })], next_cursor: 'c-2' });
+      if (url.searchParams.get('cursor') === 'c-2') return jsonResponse({ items: [dev('d-3', 'epc-west-1')], next_cursor: null });
+      return jsonResponse({ items: [dev('d-1', 'epc-north-1'), dev('d-2', 'epc-north-2', { status: 'down', tags: {} })], next_cursor: 'c-2' });
     });
     target = document.createElement('div');
     document.body.append(target);
@@ -64,12 +59,6 @@ describe('DevicesPage', () => {
     vi.useRealTimers();
   });
 
-  async function settle() {
-    for (let i = 0; i < 4; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      flushSync();
-    }
-  }
   const statuses = () => [...target.querySelectorAll('tbody tr')].map((tr) => [tr.getAttribute('data-name'), tr.querySelector('[data-status]')?.getAttribute('data-status')]);
 
   it('lists the devices with status, latency and tags, and operators’ actions', async () => {
@@ -98,8 +87,8 @@ describe('DevicesPage', () => {
   it('updates a row when its status changes on the events WebSocket', async () => {
     component = mount(DevicesPage, { target, props: { tenant: 'acme', role: 'viewer' } });
     await settle();
-    push({ type: 'snmp.device.status', tenant: 'acme', data: { device: 'd-1', name: 'epc-north-1', status: 'down', previous: 'up', at: new Date().toISOString(), reason: 'timeout' } });
-    push({ type: 'snmp.device.status', tenant: 'globex', data: { device: 'd-2', status: 'up', at: new Date().toISOString() } });
+    pushServerEvent({ type: 'snmp.device.status', tenant: 'acme', data: { device: 'd-1', name: 'epc-north-1', status: 'down', previous: 'up', at: new Date().toISOString(), reason: 'timeout' } });
+    pushServerEvent({ type: 'snmp.device.status', tenant: 'globex', data: { device: 'd-2', status: 'up', at: new Date().toISOString() } });
     flushSync();
     expect(statuses()).toEqual([
       ['epc-north-1', 'down'],

@@ -2,6 +2,7 @@
 import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import ImportDevicesDialog from './ImportDevicesDialog.svelte';
+import { settle, stubDialogs } from '../../testing';
 
 /** Answers every upload with `status` and `body`, recording what was sent. */
 function fakeXhr(status: number, body: unknown, sent: { url: string; type: string | null; body: Blob | null }[]) {
@@ -44,12 +45,7 @@ describe('ImportDevicesDialog', () => {
   const imported = vi.fn();
 
   beforeEach(() => {
-    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
-      this.open = true;
-    };
-    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
-      this.open = false;
-    };
+    stubDialogs();
     target = document.createElement('div');
     document.body.append(target);
     sent.length = 0;
@@ -62,13 +58,6 @@ describe('ImportDevicesDialog', () => {
     vi.unstubAllGlobals();
   });
 
-  async function settle() {
-    for (let i = 0; i < 6; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      flushSync();
-    }
-  }
-
   async function importFile() {
     component = mount(ImportDevicesDialog, { target, props: { open: true, tenant: 'acme', onclose: () => {}, onimported: imported } });
     flushSync();
@@ -77,7 +66,7 @@ describe('ImportDevicesDialog', () => {
     input.dispatchEvent(new Event('change', { bubbles: true }));
     flushSync();
     document.querySelector('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
-    await settle();
+    await settle(6);
   }
 
   it('uploads the file as text/csv and shows every refused line beside its text, secrets masked', async () => {

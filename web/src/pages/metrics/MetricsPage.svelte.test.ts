@@ -1,19 +1,11 @@
 // @vitest-environment jsdom
-import { flushSync, mount, unmount } from 'svelte';
+import { mount, unmount } from 'svelte';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import MetricsPage from './MetricsPage.svelte';
+import { fixedWidthResizeObserver, jsonResponse, settle } from '../../testing';
 
-class FakeResizeObserver {
-  constructor(private readonly callback: ResizeObserverCallback) {}
-  observe() {
-    // Every chart is 800 px wide as soon as it is observed.
-    queueMicrotask(() => this.callback([{ contentRect: { width: 800 } } as ResizeObserverEntry], this as unknown as ResizeObserver));
-  }
-  unobserve() {}
-  disconnect() {}
-}
-
-const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { 'Content-Type': 'application/json' } });
+// Every chart is 800 px wide as soon as it is observed.
+const FakeResizeObserver = fixedWidthResizeObserver(800);
 
 const SERIES = [
   { metric: 'ifHCInOctets', device: 'epc-1', labels: { ifName: 'eth0' } },
@@ -38,14 +30,14 @@ describe('MetricsPage', () => {
     vi.stubGlobal('ResizeObserver', FakeResizeObserver);
     fetchMock.mockImplementation(async (input) => {
       const url = new URL(String(input), 'https://x');
-      if (url.pathname.endsWith('/metrics')) return json({ items: METRICS });
+      if (url.pathname.endsWith('/metrics')) return jsonResponse({ items: METRICS });
       if (url.pathname.endsWith('/series')) {
         const metric = url.searchParams.get('metric');
-        return json({ items: SERIES.filter((s) => !metric || s.metric === metric), next_cursor: null });
+        return jsonResponse({ items: SERIES.filter((s) => !metric || s.metric === metric), next_cursor: null });
       }
       if (url.pathname.endsWith('/query_range'))
-        return json({ start: 0, end: 60_000, step: 60_000, tier: 'raw', timestamps: [0, 60_000], series: [{ metric: 'x', device: 'epc-1', labels: {}, values: [1, 2] }] });
-      return json({ at: 0, series: [] });
+        return jsonResponse({ start: 0, end: 60_000, step: 60_000, tier: 'raw', timestamps: [0, 60_000], series: [{ metric: 'x', device: 'epc-1', labels: {}, values: [1, 2] }] });
+      return jsonResponse({ at: 0, series: [] });
     });
     target = document.createElement('div');
     document.body.append(target);
@@ -58,16 +50,9 @@ describe('MetricsPage', () => {
     vi.unstubAllGlobals();
   });
 
-  async function settle() {
-    for (let i = 0; i < 3; i++) {
-      await new Promise((r) => setTimeout(r, 0));
-      flushSync();
-    }
-  }
-
   it('offers the metrics from /metrics and charts the one picked, counters as a rate', async () => {
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
-    await settle();
+    await settle(3);
     expect(target.textContent).toMatch(/Pick a metric/);
     expect(target.textContent).toMatch(/2 metrics in\s+3\s+series/);
     const names = [...target.querySelectorAll<HTMLOptionElement>('#metrics-metric-names option')].map((o) => [o.value, o.label]);
@@ -82,7 +67,7 @@ describe('MetricsPage', () => {
     const input = target.querySelector<HTMLInputElement>('#metrics-metric')!;
     input.value = 'ifHCInOctets';
     input.dispatchEvent(new Event('change', { bubbles: true }));
-    await settle();
+    await settle(3);
 
     // Devices come from the chosen metric's series.
     const series = calls('/series');
@@ -105,7 +90,7 @@ describe('MetricsPage', () => {
   it('opens the view the address names', async () => {
     history.replaceState(null, '', '/#/t/acme/metrics?metric=epcAttachedUEs&device=epc-3&fn=max&range=7d');
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
-    await settle();
+    await settle(3);
     const ranges = calls('/query_range');
     expect(ranges).toHaveLength(1);
     expect(Object.fromEntries(ranges[0]!.searchParams)).toMatchObject({ metric: 'epcAttachedUEs', device: 'epc-3', fn: 'max', step: '1800s' });
@@ -119,10 +104,10 @@ describe('MetricsPage', () => {
   it('reads the chosen metric\'s series again on refresh', async () => {
     history.replaceState(null, '', '/#/t/acme/metrics?metric=ifHCInOctets');
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
-    await settle();
+    await settle(3);
     expect(calls('/series')).toHaveLength(1);
     target.querySelector<HTMLButtonElement>('button[title="Load again"]')!.click();
-    await settle();
+    await settle(3);
     expect(calls('/metrics')).toHaveLength(2);
     expect(calls('/series')).toHaveLength(2);
   });
@@ -135,20 +120,20 @@ describe('MetricsPage', () => {
         : names(input, init),
     );
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
-    await settle();
+    await settle(3);
     expect(target.textContent).toMatch(/Could not load this/);
     fetchMock.mockImplementation(names);
     const retry = [...target.querySelectorAll('button')].find((b) => b.textContent?.trim() === 'Try again');
     expect(retry).toBeTruthy();
     retry!.click();
-    await settle();
+    await settle(3);
     expect(target.textContent).toMatch(/Pick a metric/);
   });
 
   it('explains how to get data into an empty tenant', async () => {
-    fetchMock.mockImplementation(async () => json({ items: [] }));
+    fetchMock.mockImplementation(async () => jsonResponse({ items: [] }));
     component = mount(MetricsPage, { target, props: { tenant: 'acme' } });
-    await settle();
+    await settle(3);
     expect(target.textContent).toMatch(/No metrics yet/);
     expect(target.querySelector('pre')?.textContent).toMatch(/\/api\/v1\/tenants\/acme\/write\?precision=s/);
   });
