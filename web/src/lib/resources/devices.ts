@@ -33,9 +33,12 @@ export const updateDevice = (tenant: string, id: string, patch: DevicePatch) => 
 
 export const deleteDevice = (tenant: string, id: string) => api.del(devicePath(tenant, id));
 
-/** Starts (true) or stops (false) polling; answers the device. */
-export const setDeviceEnabled = (tenant: string, id: string, enabled: boolean) =>
-  api.post<Device | undefined>(`${devicePath(tenant, id)}/${enabled ? 'enable' : 'disable'}`);
+/** Starts (true) or stops (false) polling `d`; resolves to the device as it is now. */
+export async function setDeviceEnabled(tenant: string, d: Device, enabled: boolean): Promise<Device> {
+  const answer = await api.post<Device | undefined>(`${devicePath(tenant, d.id)}/${enabled ? 'enable' : 'disable'}`);
+  // The contract does not say what these routes answer: the device when they send it.
+  return answer && typeof answer === 'object' && answer.id === d.id ? answer : { ...d, enabled };
+}
 
 /** Tests settings that are not saved (the body of a create). */
 export const testDeviceSettings = (tenant: string, body: NewDevice, signal?: AbortSignal) =>
