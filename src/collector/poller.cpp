@@ -48,6 +48,7 @@ struct Due {
   std::int64_t at = 0;  // steady ms
   std::string key;
   std::uint64_t generation = 0;
+  std::int64_t deferred_from = 0;  // a poll the in-flight bound held back: when it was due
   bool operator>(const Due& o) const { return at > o.at; }
 };
 
@@ -218,23 +219,25 @@ private:
     if (!st.device->enabled)
       return;
     const auto interval = std::int64_t{st.device->interval_s} * 1000;
+    // A deferred poll keeps its due time: lateness counts from it and the phase stays.
+    const auto due_at = due.deferred_from != 0 ? due.deferred_from : due.at;
     if (st.polling) {
       ++stats_.polls_overrun;
-      heap_.push({due.at + interval, due.key, due.generation});
+      heap_.push({due_at + interval, due.key, due.generation});
       return;
     }
     if (in_flight_ >= options_.max_polls_in_flight) {
       ++stats_.polls_deferred;
-      heap_.push({now + 50, due.key, due.generation});
+      heap_.push({now + 50, due.key, due.generation, due_at});
       return;
     }
-    if (now - due.at > options_.late_after_ms)
+    if (now - due_at > options_.late_after_ms)
       ++stats_.polls_late;
     // The next poll keeps the phase; a poll far behind (the machine was suspended, the bound
     // held it) skips the missed rounds instead of bursting.
-    auto next = due.at + interval;
+    auto next = due_at + interval;
     if (next <= now)
-      next = now + interval - ((now - due.at) % interval);
+      next = now + interval - ((now - due_at) % interval);
     heap_.push({next, due.key, due.generation});
     st.polling = true;
     ++in_flight_;
