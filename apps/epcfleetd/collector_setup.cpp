@@ -67,7 +67,7 @@ void register_metrics(Collector& c) {
     counter("epcfleet_snmp_samples_written_total", "samples the poller stored", p.samples_written);
     counter("epcfleet_snmp_samples_rejected_total", "samples the store refused",
             p.samples_rejected);
-    counter("epcfleet_snmp_counter_resets_total",
+    counter("epcfleet_snmp_rate_resets_total",
             "counters that went back (reset or restart): no rate for that poll", p.counter_resets);
     counter("epcfleet_snmp_agent_restarts_total", "sysUpTime went back", p.agent_restarts);
     r.gauge("epcfleet_snmp_polls_in_flight", "polls running").set(static_cast<double>(p.in_flight));
@@ -177,10 +177,19 @@ Result<std::unique_ptr<Collector>> open_collector(const Config& config,
     trap_options.engine_file = config.data_dir() + "/snmp/trap-engine";
     c->traps =
         std::make_unique<collector::TrapIntake>(trap_options, *c->events, *c->mibs, *c->trap_users);
-    if (auto st = c->traps->start(*all_devices); !st)
-      return fail(st.error());
-    c->devices->add_listener(c->traps.get());
-    c->trap_users->on_change([traps = c->traps.get()] { traps->users_changed(); });
+    if (auto st = c->traps->start(*all_devices); !st) {
+      // A listener the operator asked for must work; the default one (1162) may be taken by
+      // another program or a second epcfleetd: then the server runs without traps and says so.
+      if (config.source("snmp_trap_listen") != "default")
+        return fail(st.error());
+      log::warn("snmp.traps_off", {{"error", st.error().message},
+                                   {"hint", "set snmp_trap_listen to a free address:port"}});
+      c->traps.reset();
+    }
+    if (c->traps) {
+      c->devices->add_listener(c->traps.get());
+      c->trap_users->on_change([traps = c->traps.get()] { traps->users_changed(); });
+    }
   }
   if (config.get_bool("snmp_poller")) {
     collector::PollerOptions options;

@@ -327,7 +327,10 @@ void register_device_routes(http::Router& router, const Services& s) {
     auto target = devices->target_for(ctx.tenant(), *input);
     if (!target)
       return reply_error(ctx, target.error());
-    return reply(200, test_json(collector::test_connection(*client, *target)));
+    auto result = collector::test_connection(*client, *target);
+    if (!result)
+      return reply_error(ctx, result.error());
+    return reply(200, test_json(*result));
   });
 
   http::RouteSpec test_saved{Method::kPost,
@@ -344,7 +347,10 @@ void register_device_routes(http::Router& router, const Services& s) {
     auto p = devices->poll_device(*d);
     if (!p)
       return reply_error(ctx, p.error());
-    return reply(200, test_json(collector::test_connection(*client, p->target)));
+    auto result = collector::test_connection(*client, p->target);
+    if (!result)
+      return reply_error(ctx, result.error());
+    return reply(200, test_json(*result));
   });
 }
 

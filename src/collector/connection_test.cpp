@@ -1,10 +1,29 @@
 #include "epcfleet/collector/connection_test.hpp"
 
+#include <algorithm>
+#include <atomic>
 #include <future>
 
 namespace epcfleet::collector {
 
-ConnectionTestResult test_connection(snmp::Client& client, const snmp::Target& target) {
+namespace {
+
+std::atomic<int> g_running{0};
+
+}  // namespace
+
+Result<ConnectionTestResult> test_connection(snmp::Client& client, snmp::Target target) {
+  if (g_running.fetch_add(1) >= kMaxConcurrentTests) {
+    --g_running;
+    return fail(ErrorCode::kRateLimited,
+                std::to_string(kMaxConcurrentTests) +
+                    " connection tests are running; try again in a few seconds");
+  }
+  struct Release {
+    ~Release() { --g_running; }
+  } release;
+  target.timeout = std::min(target.timeout, kMaxTestTimeout);
+  target.retries = std::min(target.retries, kMaxTestRetries);
   const std::vector<snmp::Oid> oids = {{1, 3, 6, 1, 2, 1, 1, 1, 0},
                                        {1, 3, 6, 1, 2, 1, 1, 2, 0},
                                        {1, 3, 6, 1, 2, 1, 1, 3, 0},

@@ -139,6 +139,16 @@ void EventLog::write_batch(std::vector<Pending>& batch) {
   auto written = write();
   if (!written)
     written = write();  // one retry: a busy store (SQLite's lock) is the usual cause
+  if (!written && batch.size() > 1) {
+    // One bad event (its tenant was deleted meanwhile) must not cost the others: one at a time,
+    // each stored and published, or counted as dropped.
+    for (auto& p : batch) {
+      std::vector<Pending> one;
+      one.push_back(std::move(p));
+      write_batch(one);
+    }
+    return;
+  }
   {
     std::lock_guard lock(mu_);
     if (!written) {

@@ -451,6 +451,38 @@ END
                                         self.amy)
         self.assertEqual(status, 204, text)
 
+    def test_a_taken_trap_port_stops_the_server_only_when_it_was_configured(self):
+        import socket
+        taken = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        taken.bind(("127.0.0.1", 0))
+        port = taken.getsockname()[1]
+        try:
+            with self.assertRaises(RuntimeError):
+                Server(env={"EPCFLEET_SNMP_TRAP_LISTEN": f"127.0.0.1:{port}"})
+        finally:
+            taken.close()
+        # The default port (1162) taken: the server runs without traps and says so.
+        default = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            default.bind(("127.0.0.1", 1162))
+        except OSError:
+            default.close()
+            default = None  # another server of this run holds it: the same situation
+        try:
+            env = {k: v for k, v in os.environ.items() if k != "EPCFLEET_SNMP_TRAP_LISTEN"}
+            server = Server(env=env)
+            try:
+                status, _ = server.call("GET", "/healthz")
+                self.assertEqual(status, 200)
+                if default is not None:
+                    with open(server.log.name) as f:
+                        self.assertIn("snmp.traps_off", f.read())
+            finally:
+                server.stop()
+        finally:
+            if default is not None:
+                default.close()
+
     def test_metrics_show_poller_figures(self):
         status, text = self.server.call("GET", "/metrics")
         self.assertEqual(status, 200)

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "epcfleet/core/error.hpp"
 #include "epcfleet/snmp/client.hpp"
 
 namespace epcfleet::collector {
@@ -20,7 +21,12 @@ struct ConnectionTestResult {
 };
 
 // Blocks the calling thread (a worker of the HTTP pool) for at most timeout × (retries + 1) plus
-// key derivation; the client's loop is never blocked.
-ConnectionTestResult test_connection(snmp::Client& client, const snmp::Target& target);
+// key derivation; the client's loop is never blocked. So that tests cannot tie up the worker
+// pool, the timeout is capped at kMaxTestTimeout and retries at kMaxTestRetries, and at most
+// kMaxConcurrentTests run at once (more: ErrorCode::kRateLimited).
+inline constexpr std::chrono::milliseconds kMaxTestTimeout{5000};
+inline constexpr int kMaxTestRetries = 2;
+inline constexpr int kMaxConcurrentTests = 4;
+Result<ConnectionTestResult> test_connection(snmp::Client& client, snmp::Target target);
 
 }  // namespace epcfleet::collector
