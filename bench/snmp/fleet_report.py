@@ -39,18 +39,22 @@ def row(a):
             'vb_per_cpu_s': round(vbs / cpu) if cpu else None,
             'served_vb_per_cpu_s': round(h['sim_varbinds'] / cpu) if cpu else None,
             'cpu_pct': round(100 * cpu / win, 1) if cpu is not None else None,
-            'rss_mb': s.get('vm_hwm_mb'), 'polls': n, 'success': round(ok / n, 5) if n else None,
+            'rss_mb': round(s['vm_hwm_mb']) if s.get('vm_hwm_mb') else None, 'polls': n, 'success': round(ok / n, 5) if n else None,
             'lat_p50': pct(lat, .5), 'lat_p95': pct(lat, .95), 'lat_p99': pct(lat, .99),
             'on_time': s.get('on_time_ratio'), 'on_time_ok': s.get('on_time_ok_ratio'), 'due': s.get('due'),
             'start_lag_p99_ms': s.get('start_lag_p99_ms'), 'varbinds': vbs,
             'load_start': h.get('loadavg_start', [None])[0], 'sim_dropped': h.get('sim_dropped'),
-            'retries': s.get('retries'), 'deferred': s.get('polls_deferred'), 'overrun': s.get('polls_overrun')}
+            'retries': s.get('retries'), 'deferred': s.get('polls_deferred'), 'overrun': s.get('polls_overrun'),
+            'late_1s': s.get('polls_late_1s'), 'start_lag_p50_ms': s.get('start_lag_p50_ms'),
+            'cpu_client_loop_s': s.get('cpu_client_loop_s'), 'cpu_poller_s': s.get('cpu_poller_s'),
+            'requests': s.get('requests'), 'sim_requests': h.get('sim_requests'),
+            'exporter_driver_cpu_s': s.get('driver_cpu_s')}
 
 
 def fmt(v, unit=''):
     if v is None:
         return '–'
-    if isinstance(v, float) and unit == 'ratio':
+    if unit == 'ratio':
         return f'{v * 100:.2f} %'
     if isinstance(v, (int, float)) and unit == 'k':
         return f'{v / 1000:,.0f} k'
