@@ -55,17 +55,18 @@ Result<Profile> ProfileService::get(const std::string& tenant, const std::string
   return from_record(**row);
 }
 
-Result<Profile> ProfileService::create(const std::string& tenant, const std::string& name,
-                                       std::string_view definition, const Actor& actor) {
-  if (find_builtin(name) != nullptr)
-    return fail(ErrorCode::kConflict, "\"" + name + "\" is a built-in profile");
+Result<Profile> ProfileService::parse_checked(const std::string& tenant, const std::string& name,
+                                              std::string_view definition) {
   auto profile = parse_profile(name, definition);
   if (!profile)
     return profile;
   auto all = list(tenant);
   if (!all)
     return fail(all.error());
+  // Its includes must exist and not loop (the stored version of itself does not count).
   auto resolved = resolve(*profile, [&](std::string_view n) -> const Profile* {
+    if (n == name)
+      return &*profile;
     for (const auto& p : *all) {
       if (p.name == n)
         return &p;
@@ -74,6 +75,16 @@ Result<Profile> ProfileService::create(const std::string& tenant, const std::str
   });
   if (!resolved)
     return fail(resolved.error());
+  return profile;
+}
+
+Result<Profile> ProfileService::create(const std::string& tenant, const std::string& name,
+                                       std::string_view definition, const Actor& actor) {
+  if (find_builtin(name) != nullptr)
+    return fail(ErrorCode::kConflict, "\"" + name + "\" is a built-in profile");
+  auto profile = parse_checked(tenant, name, definition);
+  if (!profile)
+    return profile;
   store::SnmpProfile rec{
       tenant, name, profile->description, profile_json(*profile), actor.name, now_ms(), now_ms()};
   auto audit_rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {
@@ -98,23 +109,9 @@ Result<Profile> ProfileService::update(const std::string& tenant, const std::str
                                        std::string_view definition, const Actor& actor) {
   if (find_builtin(name) != nullptr)
     return fail(ErrorCode::kConflict, "built-in profile " + name + " cannot be changed; copy it");
-  auto profile = parse_profile(name, definition);
+  auto profile = parse_checked(tenant, name, definition);
   if (!profile)
     return profile;
-  auto all = list(tenant);
-  if (!all)
-    return fail(all.error());
-  auto resolved = resolve(*profile, [&](std::string_view n) -> const Profile* {
-    if (n == name)
-      return profile.operator->();
-    for (const auto& p : *all) {
-      if (p.name == n)
-        return &p;
-    }
-    return nullptr;
-  });
-  if (!resolved)
-    return fail(resolved.error());
   store::SnmpProfile rec{tenant, name,    profile->description, profile_json(*profile), actor.name,
                          0,      now_ms()};
   auto audit_rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {

@@ -61,77 +61,74 @@ std::vector<SnmpDevice> to_devices(const QueryResult& result) {
   return out;
 }
 
+// The columns an update may change, in the order append_settings gives their values.
+constexpr std::string_view kSettingColumns =
+    "name, address, port, version, community_secret, v3_user, auth_protocol, auth_secret, "
+    "priv_protocol, priv_secret, context, profile, interval_s, timeout_ms, retries, "
+    "max_repetitions, tags_json, custom_oids_json, enabled, status, status_since";
+constexpr std::size_t kSettingCount = 21;
+
+void append_settings(Params& p, const SnmpDevice& d) {
+  p.insert(p.end(), {Param(d.name),
+                     Param(d.address),
+                     Param(d.port),
+                     Param(d.version),
+                     Param(d.community_secret),
+                     Param(d.v3_user),
+                     Param(d.auth_protocol),
+                     Param(d.auth_secret),
+                     Param(d.priv_protocol),
+                     Param(d.priv_secret),
+                     Param(d.context),
+                     Param(d.profile),
+                     Param(d.interval_s),
+                     Param(d.timeout_ms),
+                     Param(d.retries),
+                     Param(d.max_repetitions),
+                     Param(d.tags_json),
+                     Param(d.custom_oids_json),
+                     Param(d.enabled),
+                     Param(d.status),
+                     Param(d.status_since)});
+}
+
+std::string placeholders(std::size_t n) {
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i)
+    out += i == 0 ? "?" : ", ?";
+  return out;
+}
+
 }  // namespace
 
 Status SnmpDeviceStore::insert(const SnmpDevice& d) {
-  auto r = conn_.execute(
-      "INSERT INTO snmp_devices (id, tenant_id, name, address, port, version, community_secret, "
-      "v3_user, auth_protocol, auth_secret, priv_protocol, priv_secret, context, profile, "
-      "interval_s, timeout_ms, retries, max_repetitions, tags_json, custom_oids_json, enabled, "
-      "status, status_since, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      {d.id,
-       d.tenant_id,
-       d.name,
-       d.address,
-       std::int64_t{d.port},
-       d.version,
-       Param(d.community_secret),
-       d.v3_user,
-       d.auth_protocol,
-       Param(d.auth_secret),
-       d.priv_protocol,
-       Param(d.priv_secret),
-       d.context,
-       d.profile,
-       std::int64_t{d.interval_s},
-       std::int64_t{d.timeout_ms},
-       std::int64_t{d.retries},
-       std::int64_t{d.max_repetitions},
-       d.tags_json,
-       d.custom_oids_json,
-       std::int64_t{d.enabled ? 1 : 0},
-       d.status,
-       Param(d.status_since),
-       d.created_by,
-       d.created_at,
-       d.updated_at});
+  Params params{d.id, d.tenant_id};
+  append_settings(params, d);
+  params.insert(params.end(), {Param(d.created_by), Param(d.created_at), Param(d.updated_at)});
+  auto r =
+      conn_.execute("INSERT INTO snmp_devices (id, tenant_id, " + std::string(kSettingColumns) +
+                        ", created_by, created_at, updated_at) VALUES (?, ?, " +
+                        placeholders(kSettingCount) + ", ?, ?, ?)",
+                    params);
   if (!r)
     return fail(r.error());
   return ok();
 }
 
 Status SnmpDeviceStore::update(const SnmpDevice& d) {
+  std::string assignments;
+  std::string_view columns = kSettingColumns;
+  while (!columns.empty()) {
+    const auto comma = columns.find(", ");
+    assignments += std::string(columns.substr(0, comma)) + " = ?, ";
+    columns = comma == std::string_view::npos ? std::string_view{} : columns.substr(comma + 2);
+  }
+  Params params;
+  append_settings(params, d);
+  params.insert(params.end(), {Param(d.updated_at), Param(d.tenant_id), Param(d.id)});
   auto r = conn_.execute(
-      "UPDATE snmp_devices SET name = ?, address = ?, port = ?, version = ?, community_secret = ?, "
-      "v3_user = ?, auth_protocol = ?, auth_secret = ?, priv_protocol = ?, priv_secret = ?, "
-      "context = ?, profile = ?, interval_s = ?, timeout_ms = ?, retries = ?, max_repetitions = ?, "
-      "tags_json = ?, custom_oids_json = ?, enabled = ?, status = ?, status_since = ?, "
-      "updated_at = ? WHERE tenant_id = ? AND id = ?",
-      {d.name,
-       d.address,
-       std::int64_t{d.port},
-       d.version,
-       Param(d.community_secret),
-       d.v3_user,
-       d.auth_protocol,
-       Param(d.auth_secret),
-       d.priv_protocol,
-       Param(d.priv_secret),
-       d.context,
-       d.profile,
-       std::int64_t{d.interval_s},
-       std::int64_t{d.timeout_ms},
-       std::int64_t{d.retries},
-       std::int64_t{d.max_repetitions},
-       d.tags_json,
-       d.custom_oids_json,
-       std::int64_t{d.enabled ? 1 : 0},
-       d.status,
-       Param(d.status_since),
-       d.updated_at,
-       d.tenant_id,
-       d.id});
+      "UPDATE snmp_devices SET " + assignments + "updated_at = ? WHERE tenant_id = ? AND id = ?",
+      params);
   if (!r)
     return fail(r.error());
   return ok();

@@ -39,6 +39,9 @@ public:
 
 private:
   Result<std::vector<Profile>> stored(const std::string& tenant);
+  // The definition parsed, with its includes resolvable.
+  Result<Profile> parse_checked(const std::string& tenant, const std::string& name,
+                                std::string_view definition);
 
   std::shared_ptr<store::Database> db_;
   EventPublisher& events_;
