@@ -369,6 +369,11 @@ void Codec::install_user(const Target& target, const UserKeys* localized,
   }
 }
 
+void Codec::forget_engine_times() {
+  const std::lock_guard lock(g_mutex);
+  free_etimelist();
+}
+
 void Codec::drop_kept_pdu() {
   if (state_->kept != nullptr)
     snmp_free_pdu(state_->kept);
@@ -569,7 +574,7 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
       out.time_stamp = static_cast<std::uint32_t>(pdu->time & 0xFFFFFFFFUL);
     }
   }
-  if (out.version == SNMP_VERSION_3 && !out.engine_id.empty()) {
+  if (out.version == SNMP_VERSION_3 && !out.engine_id.empty() && !context.keep_engine_time) {
     u_int boots = 0;
     u_int time = 0;
     auto* id = reinterpret_cast<const u_char*>(out.engine_id.data());
@@ -578,7 +583,7 @@ void Codec::decode(const std::uint8_t* data, std::size_t size, const DecodeConte
       out.engine_time = EngineTime{boots, time};
     free_enginetime(const_cast<u_char*>(id), len);
   }
-  if (!context.engine_id.empty() && context.engine_id != out.engine_id)
+  if (!context.engine_id.empty() && context.engine_id != out.engine_id && !context.keep_engine_time)
     free_enginetime(reinterpret_cast<unsigned char*>(const_cast<char*>(context.engine_id.data())),
                     context.engine_id.size());
   if (context.keep_pdu && rc == 0 && out.failure == DecodeFailure::kNone)

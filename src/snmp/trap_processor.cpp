@@ -16,6 +16,8 @@ constexpr int kMaxTries = 8;
 // Bounds of the key caches: a flood of made-up engine ids must not grow memory without end.
 constexpr std::size_t kMaxMasters = 10000;
 constexpr std::size_t kMaxLocalized = 100000;
+// v3 decodes between purges of net-snmp's engine time table (DecodeContext::keep_engine_time).
+constexpr std::uint32_t kPurgeEngineTimes = 1024;
 // RFC 3414 3.2 step 7a.
 constexpr std::uint32_t kTimeWindow = 150;
 constexpr std::uint32_t kMaxBoots = 0x7FFFFFFF;
@@ -175,6 +177,11 @@ Verdict TrapProcessor::process_v3(const std::uint8_t* data, std::size_t size, bo
     // to our own engine are checked against our clock below.
     context.engine_time = EngineTime{};
     context.keep_pdu = true;
+    context.keep_engine_time = true;
+    if (++decodes_since_purge_ >= kPurgeEngineTimes) {
+      codec_.forget_engine_times();  // bounds net-snmp's table (and its linear bucket lists)
+      decodes_since_purge_ = 0;
+    }
     codec_.decode(data, size, context, decoded_);
     if (decoded_.failure == DecodeFailure::kNone) {
       match = &c;

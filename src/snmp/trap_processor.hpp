@@ -106,6 +106,7 @@ private:
   std::deque<std::pair<std::chrono::steady_clock::time_point, std::string>> recent_informs_;
   std::unordered_set<std::string> recent_inform_keys_;
   std::string inform_key_;
+  std::uint32_t decodes_since_purge_ = 0;
   std::uint32_t unknown_engine_reports_ = 0;
   std::uint32_t time_window_reports_ = 0;
 };

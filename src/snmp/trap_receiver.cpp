@@ -133,7 +133,8 @@ public:
     if (!ec)
       socket_.non_blocking(true, ec);
     if (ec) {
-      socket_.close();
+      boost::system::error_code ignored;
+      socket_.close(ignored);
       return tl::unexpected(
           Error{ErrorCode::kSocketError, "cannot bind " + where + ": " + ec.message()});
     }

@@ -35,7 +35,7 @@ struct TrapSource {
   std::uint16_t port = 0;
   Version version = Version::kV2c;
   std::string community;  // v1/v2c (blank in a delivered Notification)
-  std::string user;       // v3: msgUserName
+  std::string user;       // v3: msgUserName (usually empty in a discovery probe)
   // v3 traps: the sender's msgAuthoritativeEngineID (raw bytes). Empty for messages addressed to
   // this receiver's own engine id (v3 informs), which do not carry the sender's.
   std::string engine_id;
