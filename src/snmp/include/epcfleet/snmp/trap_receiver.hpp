@@ -58,6 +58,9 @@ struct TrapCandidate {
 
 // Called on the receiver thread for each datagram whose header could be read; must be fast (an
 // in-memory index) and must not throw. The first candidate that matches wins.
+// A v3 engine-id discovery probe (engine_id empty, user usually empty too) is answered only when
+// the resolver returns at least one candidate of any kind for it — so return the address's
+// candidates for it whatever their user, or v3 informs never get past discovery.
 using TrapResolver = std::function<std::vector<TrapCandidate>(const TrapSource&)>;
 
 struct Notification {
