@@ -459,6 +459,20 @@ TEST_F(TrapReceiverTest, InformToAnEngineIdNotOursIsCheckedLikeATrapAndAcknowled
   EXPECT_EQ(collected_.size(), 1u);
 }
 
+TEST_F(TrapReceiverTest, DiscoveryProbesFromUnknownSourcesAreNotAnswered) {
+  set_candidates({});
+  auto args = v3_args("shaaes", "SHA", kAuth, "AES", kPriv);
+  args.insert(args.end(), {"-t", "0.3", "-r", "0", target(), "1", kLinkDown.to_string()});
+  EXPECT_NE(run("snmpinform", args).exit_code, 0);
+  const auto s = settle(1);
+  EXPECT_EQ(s.unknown_sender, 1u);
+  EXPECT_EQ(s.discovery_reports, 0u);
+  const auto asked_about = asked();
+  ASSERT_EQ(asked_about.size(), 1u);
+  EXPECT_TRUE(asked_about[0].engine_id.empty());
+  EXPECT_TRUE(asked_about[0].user.empty()) << "net-snmp probes with an empty user";
+}
+
 TEST_F(TrapReceiverTest, ReceivesOverIpv6) {
   TrapReceiverOptions options;
   options.bind_address = "::1";
