@@ -46,6 +46,7 @@ void register_metrics(Collector& c) {
       traps("auth_failed", t.auth_failed);
       traps("malformed", t.malformed);
       traps("dropped_queue_full", t.dropped_queue_full + t.dropped_waiting_for_keys);
+      traps("ambiguous", c.traps->ambiguous());
       counter("epcfleet_snmp_informs_acknowledged_total", "informs answered",
               t.informs_acknowledged);
     }

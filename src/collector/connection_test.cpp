@@ -31,15 +31,17 @@ Result<ConnectionTestResult> test_connection(snmp::Client& client, snmp::Target 
   static const char* const kNames[] = {"sysDescr", "sysObjectID", "sysUpTime", "sysName"};
   auto promise = std::make_shared<std::promise<snmp::Result<snmp::Response>>>();
   auto answer = promise->get_future();
+  const auto started = std::chrono::steady_clock::now();
   client.get(target, oids,
              [promise](snmp::Result<snmp::Response> r) { promise->set_value(std::move(r)); });
   auto result = answer.get();
   ConnectionTestResult out;
+  out.elapsed_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
   if (!result) {
     out.error = result.error();
     return out;
   }
-  out.elapsed_ms = static_cast<double>(result->elapsed.count()) / 1000.0;
   if (auto missing = snmp::missing_object(result->varbinds)) {
     out.error = *missing;
     return out;

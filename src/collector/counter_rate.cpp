@@ -4,8 +4,9 @@ namespace epcfleet::collector {
 
 std::optional<double> counter_rate(CounterState& state, const CounterReading& r) {
   const CounterState previous = state;
-  state = CounterState{true, r.value, r.t_ms};
-  if (!previous.valid || r.agent_restarted || r.t_ms <= previous.t_ms)
+  state = CounterState{true, r.counter32, r.value, r.t_ms};
+  if (!previous.valid || r.agent_restarted || r.t_ms <= previous.t_ms ||
+      previous.counter32 != r.counter32)
     return std::nullopt;
   std::uint64_t delta = 0;
   if (r.value >= previous.value) {

@@ -200,6 +200,7 @@ CsvImport parse_device_csv(std::string_view text) {
       continue;
     }
     result.devices.push_back(std::move(in));
+    result.lines.push_back(rec.line);
   }
   return result;
 }

@@ -99,7 +99,19 @@ bool valid_label_name(std::string_view name) {
 
 }  // namespace
 
+static Result<DeviceInput> parse_device_input_json(std::string_view json_text);
+
 Result<DeviceInput> parse_device_input(std::string_view json_text) {
+  // nlohmann throws on a value of the wrong type deep inside ({"oid": 5}): a 400, not a 500.
+  try {
+    return parse_device_input_json(json_text);
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("a field has a value of the wrong type (") + e.what() + ")");
+  }
+}
+
+static Result<DeviceInput> parse_device_input_json(std::string_view json_text) {
   json j = json::parse(json_text, nullptr, false);
   if (j.is_discarded() || !j.is_object())
     return invalid("the body must be a JSON object");
@@ -273,6 +285,9 @@ Status validate(const DeviceInput& in) {
         return invalid("custom OID \"" + c.oid + "\" is not a numeric OID (1.3.6.1.…)");
       if (!valid_metric_name(c.metric))
         return invalid("custom OID " + c.oid + ": name must be a metric name (letters, digits, _)");
+      if (reserved_metric_name(c.metric))
+        return invalid("custom OID " + c.oid + ": " + c.metric +
+                       " is the poller's own (snmp_… and sys_uptime_s are reserved)");
       if (auto t = parse_object_type(c.type); !t)
         return invalid("custom OID " + c.oid + ": " + t.error().message);
       if (c.scale == 0.0)

@@ -1,10 +1,14 @@
 #include "epcfleet/collector/device_service.hpp"
 
+#include <arpa/inet.h>
+
+#include <algorithm>
 #include <set>
 
 #include "epcfleet/audit/audit_log.hpp"
 #include "epcfleet/core/json_text.hpp"
 #include "epcfleet/crypto/primitives.hpp"
+#include "epcfleet/logging/log.hpp"
 
 namespace epcfleet::collector {
 namespace {
@@ -51,9 +55,9 @@ Status set_secret(store::Connection& conn, const secrets::SecretVault& vault,
 // `previous_version` is the record's version before the change ("" on create): a secret left
 // out is kept only when the version (and, for v3 keys, the protocol's presence) is unchanged.
 Status apply_snmp(store::Connection& conn, const secrets::SecretVault& vault, store::SnmpDevice& d,
-                  const SnmpInput& s) {
+                  const SnmpInput& s, bool is_new) {
   const bool was_v3 = d.version == "3";
-  const bool same_family = !d.created_by.empty() && (was_v3 == (s.version == "3"));
+  const bool same_family = !is_new && (was_v3 == (s.version == "3"));
   if (!same_family) {
     // Secrets of the other family are dropped; the new family's must all be given.
     for (auto* slot : {&d.community_secret, &d.auth_secret, &d.priv_secret}) {
@@ -85,11 +89,13 @@ Status apply_snmp(store::Connection& conn, const secrets::SecretVault& vault, st
     return st;
   // A protocol switched on needs its password even when one is stored for another protocol.
   if (d.auth_protocol == "none" && s.auth_protocol != "none" && !s.auth_password && d.auth_secret) {
-    (void)vault.remove(conn, *d.auth_secret);
+    if (auto st = vault.remove(conn, *d.auth_secret); !st)
+      return st;
     d.auth_secret.reset();
   }
   if (d.priv_protocol == "none" && s.priv_protocol != "none" && !s.priv_password && d.priv_secret) {
-    (void)vault.remove(conn, *d.priv_secret);
+    if (auto st = vault.remove(conn, *d.priv_secret); !st)
+      return st;
     d.priv_secret.reset();
   }
   d.v3_user = s.user;
@@ -106,11 +112,26 @@ Status apply_snmp(store::Connection& conn, const secrets::SecretVault& vault, st
                     "snmp.priv_password is required with a priv_protocol");
 }
 
+// The form the trap receiver reports sources in (inet_ntop; IPv4-mapped IPv6 as IPv4), so that
+// "2001:DB8::5" or "::ffff:10.0.0.5" typed by an operator still matches its traps.
+std::string canonical_address(const std::string& text) {
+  unsigned char bytes[16];
+  char out[INET6_ADDRSTRLEN];
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1)
+    return inet_ntop(AF_INET, bytes, out, sizeof out) != nullptr ? out : text;
+  if (inet_pton(AF_INET6, text.c_str(), bytes) != 1)
+    return text;
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  if (std::equal(kMapped, kMapped + 12, bytes))
+    return inet_ntop(AF_INET, bytes + 12, out, sizeof out) != nullptr ? out : text;
+  return inet_ntop(AF_INET6, bytes, out, sizeof out) != nullptr ? out : text;
+}
+
 void apply_plain(store::SnmpDevice& d, const DeviceInput& in) {
   if (in.name)
     d.name = *in.name;
   if (in.address)
-    d.address = *in.address;
+    d.address = canonical_address(*in.address);
   if (in.port)
     d.port = *in.port;
   if (in.profile)
@@ -202,7 +223,6 @@ Result<store::SnmpDevice> DeviceService::build(const std::string& tenant, const 
   d.tenant_id = tenant;
   d.profile = "epc-default";
   apply_plain(d, input);
-  d.created_by = "";  // marks "new" for apply_snmp
   d.created_at = d.updated_at = now_ms();
   (void)actor;
   return d;
@@ -220,7 +240,7 @@ Result<store::SnmpDevice> DeviceService::create(const std::string& tenant, const
   auto rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {
     if (auto s = check_name_free(conn, d); !s)
       return fail(s.error());
-    if (auto s = apply_snmp(conn, vault_, d, *input.snmp); !s)
+    if (auto s = apply_snmp(conn, vault_, d, *input.snmp, true); !s)
       return fail(s.error());
     d.created_by = actor.name;
     if (auto s = store::SnmpDeviceStore(conn).insert(d); !s)
@@ -248,14 +268,14 @@ Result<store::SnmpDevice> DeviceService::update(const std::string& tenant, const
     d = **found;
     const bool was_enabled = d.enabled;
     apply_plain(d, input);
-    if (auto p =
-            profiles_.resolve_for(tenant, d.profile, custom_oids_from_json(d.custom_oids_json));
+    if (auto p = profiles_.resolve_for(tenant, d.profile, custom_oids_from_json(d.custom_oids_json),
+                                       &conn);
         !p)
       return fail(p.error());
     if (auto s = check_name_free(conn, d); !s)
       return fail(s.error());
     if (input.snmp) {
-      if (auto s = apply_snmp(conn, vault_, d, *input.snmp); !s)
+      if (auto s = apply_snmp(conn, vault_, d, *input.snmp, false); !s)
         return fail(s.error());
     }
     if (was_enabled && !d.enabled) {
@@ -304,6 +324,7 @@ Status DeviceService::remove(const std::string& tenant, const std::string& id, c
   if (!rec)
     return fail(rec.error());
   audit::publish(events_, *rec);
+  std::lock_guard lock(notify_mu_);
   for (auto* l : listeners_)
     l->device_removed(tenant, id);
   return ok();
@@ -320,15 +341,16 @@ Result<ImportResult> DeviceService::import_csv(const std::string& tenant, std::s
     const auto& in = parsed.devices[i];
     auto d = build(tenant, in, actor);
     if (!d) {
-      result.errors.push_back({i + 2, d.error().message});
+      result.errors.push_back({parsed.lines[i], d.error().message});
       continue;
     }
     if (!names.insert(d->name).second)
-      result.errors.push_back({i + 2, "the name \"" + d->name + "\" appears twice in the file"});
+      result.errors.push_back(
+          {parsed.lines[i], "the name \"" + d->name + "\" appears twice in the file"});
     if (auto p =
             profiles_.resolve_for(tenant, d->profile, custom_oids_from_json(d->custom_oids_json));
         !p)
-      result.errors.push_back({i + 2, p.error().message});
+      result.errors.push_back({parsed.lines[i], p.error().message});
     devices.push_back(std::move(*d));
   }
   if (!result.errors.empty())
@@ -338,11 +360,11 @@ Result<ImportResult> DeviceService::import_csv(const std::string& tenant, std::s
     for (std::size_t i = 0; i < devices.size(); ++i) {
       auto& d = devices[i];
       if (auto s = check_name_free(conn, d); !s) {
-        result.errors.push_back({i + 2, s.error().message});
+        result.errors.push_back({parsed.lines[i], s.error().message});
         continue;
       }
-      if (auto s = apply_snmp(conn, vault_, d, *parsed.devices[i].snmp); !s) {
-        result.errors.push_back({i + 2, s.error().message});
+      if (auto s = apply_snmp(conn, vault_, d, *parsed.devices[i].snmp, true); !s) {
+        result.errors.push_back({parsed.lines[i], s.error().message});
         continue;
       }
       d.created_by = actor.name;
@@ -451,9 +473,14 @@ Result<std::vector<PollDevice>> DeviceService::load_all() {
     return fail(all.error());
   std::vector<PollDevice> out;
   for (const auto& d : *all) {
+    // One device that cannot be planned (its profile went away) must not keep the server from
+    // starting: it is left out and said so; editing it brings it back.
     auto p = poll_device(d);
-    if (!p)
-      return fail(p.error());
+    if (!p) {
+      log::error("snmp.device_not_polled",
+                 {{"tenant", d.tenant_id}, {"device", d.id}, {"error", p.error().message}});
+      continue;
+    }
     out.push_back(std::move(*p));
   }
   return out;
@@ -467,12 +494,29 @@ Status DeviceService::record_status(const std::string& tenant, const std::string
   });
 }
 
-void DeviceService::notify(const store::SnmpDevice& d) {
+void DeviceService::notify(const store::SnmpDevice& changed) {
   if (listeners_.empty())
     return;
-  auto p = poll_device(d);
-  if (!p)
+  // The row as it is now, not as this change left it: two changes committed in one order may
+  // notify in the other, and a device deleted meanwhile must not come back.
+  std::lock_guard lock(notify_mu_);
+  auto now = db_->read([&](store::Connection& conn) {
+    return store::SnmpDeviceStore(conn).find(changed.tenant_id, changed.id);
+  });
+  if (!now)
     return;  // the store went away between commit and read: the next change or restart fixes it
+  if (!*now) {
+    for (auto* l : listeners_)
+      l->device_removed(changed.tenant_id, changed.id);
+    return;
+  }
+  auto p = poll_device(**now);
+  if (!p) {
+    log::error(
+        "snmp.device_not_polled",
+        {{"tenant", changed.tenant_id}, {"device", changed.id}, {"error", p.error().message}});
+    return;
+  }
   for (auto* l : listeners_)
     l->device_changed(*p);
 }

@@ -85,12 +85,31 @@ void PollJob::plan() {
 }
 
 void PollJob::run(snmp::Client& client, Done done) {
+  // The first GET (sysUpTime and the first scalars) goes alone: only when the device answers are
+  // the other requests sent. A device that does not answer then holds one of the client's
+  // in-flight slots for its timeouts, not one per table column.
+  pending_ = 1;
   auto self = shared_from_this();
-  pending_ = gets_.size() + walks_.size();
   auto shared_done = std::make_shared<Done>(std::move(done));
+  client.get(device_->target, gets_[0].oids, [self, shared_done, &client](auto result) {
+    const bool answered = result.has_value();
+    {
+      std::lock_guard lock(self->mu_);
+      self->get_results_[0] = std::move(result);
+      if (answered)
+        self->pending_ += self->gets_.size() - 1 + self->walks_.size();
+    }
+    if (answered)
+      self->send_rest(client, shared_done);
+    self->one_done(*shared_done);
+  });
+}
+
+void PollJob::send_rest(snmp::Client& client, const std::shared_ptr<Done>& shared_done) {
+  auto self = shared_from_this();
   snmp::WalkOptions walk_options;
   walk_options.max_repetitions = device_->max_repetitions;
-  for (std::size_t i = 0; i < gets_.size(); ++i) {
+  for (std::size_t i = 1; i < gets_.size(); ++i) {
     client.get(device_->target, gets_[i].oids, [self, i, shared_done](auto result) {
       {
         std::lock_guard lock(self->mu_);
@@ -149,6 +168,7 @@ PollOutcome PollJob::collect(const SampleSink& sink,
   }
   out.ok = true;
   out.latency_ms = ms(first->rtt);
+  out.duration_ms = ms(first->elapsed);
   auto note_error = [&](const snmp::Error& e) {
     ++out.walk_errors;
     if (!out.walk_error)
@@ -196,10 +216,15 @@ PollOutcome PollJob::collect(const SampleSink& sink,
     std::map<std::size_t, const snmp::VarBind*> values;  // walk index → cell
   };
   std::vector<std::map<std::string, Row>> rows(profile.tables.size());
+  // A table whose label walk failed is left out of this poll: its rows would otherwise land in
+  // other series (without ifName), and their counters would start over.
+  std::vector<bool> unlabelled(profile.tables.size(), false);
   for (std::size_t w = 0; w < walks_.size(); ++w) {
     const auto& r = *walk_results_[w];
     if (!r) {
       note_error(r.error());
+      if (walks_[w].kind == ColumnKind::kLabel)
+        unlabelled[walks_[w].table] = true;
       continue;
     }
     out.duration_ms = std::max(out.duration_ms, ms(r->elapsed));
@@ -219,6 +244,8 @@ PollOutcome PollJob::collect(const SampleSink& sink,
     }
   }
   for (std::size_t t = 0; t < rows.size(); ++t) {
+    if (unlabelled[t])
+      continue;
     const auto& table = profile.tables[t];
     for (auto& [index, row] : rows[t]) {
       tsdb::Labels labels = row.labels;

@@ -69,6 +69,7 @@ private:
   };
 
   void plan();
+  void send_rest(snmp::Client& client, const std::shared_ptr<Done>& done);
   void one_done(Done& done);
 
   std::shared_ptr<const PollDevice> device_;

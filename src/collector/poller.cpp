@@ -57,6 +57,26 @@ std::int64_t steady_ms() {
       .count();
 }
 
+std::int64_t wall_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The first steady time at or after `not_before` whose wall-clock time falls on the device's
+// phase: polls keep their place in the interval across edits and restarts, and a fleet added
+// at once is spread over the interval from its second poll on.
+std::int64_t next_in_phase(const std::string& key, int interval_s, std::int64_t not_before) {
+  const std::int64_t interval = std::int64_t{interval_s} * 1000;
+  const std::int64_t phase = phase_of(key, interval);
+  const std::int64_t offset = wall_ms() - steady_ms();  // wall = steady + offset
+  const std::int64_t wall = not_before + offset;
+  std::int64_t next = wall - ((wall % interval) + interval) % interval + phase;
+  if (next < wall)
+    next += interval;
+  return next - offset;
+}
+
 struct StatusChange {
   std::shared_ptr<const PollDevice> device;
   DeviceStatus previous, now;
@@ -81,10 +101,8 @@ public:
       st.runtime.status_since = d.status_since;
       st.device = std::make_shared<const PollDevice>(std::move(d));
       ++st.generation;
-      if (st.device->enabled) {
-        const auto interval = std::int64_t{st.device->interval_s} * 1000;
-        heap_.push({now + phase_of(key, interval), key, st.generation});
-      }
+      if (st.device->enabled)
+        heap_.push({next_in_phase(key, st.device->interval_s, now), key, st.generation});
     }
     cv_.notify_all();
   }
@@ -110,8 +128,8 @@ public:
     const auto key = key_of(device.tenant, device.id);
     auto& st = devices_[key];
     const bool fresh = st.device == nullptr;
-    const bool plan_changed =
-        fresh || st.device->profile != device.profile || st.device->tags != device.tags;
+    const bool plan_changed = fresh || st.device->tags != device.tags ||
+                              profile_json(*st.device->profile) != profile_json(*device.profile);
     if (plan_changed) {
       st.series.clear();
       st.counters.clear();
@@ -177,9 +195,13 @@ public:
   }
 
   // Called on the client's thread when the last operation of a poll ended.
+  // Takes only the done queue's own lock: the scheduler may hold mu_ for a while (series
+  // creation), and the client's loop, which serves every device, must never wait for it.
   void finished(std::shared_ptr<PollJob> job) {
-    std::lock_guard lock(mu_);
-    done_.push_back(std::move(job));
+    {
+      std::lock_guard lock(done_mu_);
+      done_.push_back(std::move(job));
+    }
     cv_.notify_all();
   }
 
@@ -187,28 +209,34 @@ private:
   void run() {
     std::unique_lock lock(mu_);
     for (;;) {
-      if (stopping_ && in_flight_ == 0 && done_.empty())
-        break;
-      while (!done_.empty()) {
-        auto job = std::move(done_.front());
-        done_.pop_front();
+      for (auto& job : take_done())
         complete(lock, *job);
-      }
+      if (stopping_ && in_flight_ == 0 && done_empty())
+        break;
       const auto now = steady_ms();
       while (!stopping_ && !heap_.empty() && heap_.top().at <= now) {
         auto due = heap_.top();
         heap_.pop();
         start_poll(due, now);
       }
-      if (stopping_ && in_flight_ == 0 && done_.empty())
+      if (stopping_ && in_flight_ == 0 && done_empty())
         break;
-      if (heap_.empty() || stopping_) {
-        cv_.wait_for(lock, std::chrono::milliseconds(500));
-      } else {
-        cv_.wait_for(lock, std::chrono::milliseconds(std::max<std::int64_t>(
-                               1, std::min<std::int64_t>(heap_.top().at - now, 500))));
-      }
+      // Short waits: a finished poll notifies without mu_, so a wake-up can be missed; it is
+      // then picked up within 50 ms.
+      const auto wait =
+          heap_.empty() || stopping_ ? 50 : std::clamp<std::int64_t>(heap_.top().at - now, 1, 50);
+      if (done_empty())
+        cv_.wait_for(lock, std::chrono::milliseconds(wait));
     }
+  }
+
+  std::deque<std::shared_ptr<PollJob>> take_done() {
+    std::lock_guard lock(done_mu_);
+    return std::exchange(done_, {});
+  }
+  bool done_empty() {
+    std::lock_guard lock(done_mu_);
+    return done_.empty();
   }
 
   void start_poll(const Due& due, std::int64_t now) {
@@ -235,10 +263,7 @@ private:
       ++stats_.polls_late;
     // The next poll keeps the phase; a poll far behind (the machine was suspended, the bound
     // held it) skips the missed rounds instead of bursting.
-    auto next = due_at + interval;
-    if (next <= now)
-      next = now + interval - ((now - due_at) % interval);
-    heap_.push({next, due.key, due.generation});
+    heap_.push({next_in_phase(due.key, st.device->interval_s, now + 1), due.key, due.generation});
     st.polling = true;
     ++in_flight_;
     ++stats_.polls_started;
@@ -362,8 +387,13 @@ private:
     key.tenant = st.device->tenant;
     key.metric = metric;
     key.device = st.device->id;
-    for (const auto& [name, value] : st.device->tags)
-      key.labels.push_back({name, value});
+    for (const auto& [name, value] : st.device->tags) {
+      // A row's own label (ifName, ifIndex) wins over a device tag of the same name.
+      const bool shadowed = std::any_of(row_labels.begin(), row_labels.end(),
+                                        [&](const tsdb::Label& l) { return l.name == name; });
+      if (!shadowed)
+        key.labels.push_back({name, value});
+    }
     for (const auto& l : row_labels)
       key.labels.push_back(l);
     tsdb::normalize(key.labels);
@@ -391,6 +421,7 @@ private:
   std::condition_variable cv_;
   std::unordered_map<std::string, DeviceState> devices_;
   std::priority_queue<Due, std::vector<Due>, std::greater<>> heap_;
+  std::mutex done_mu_;  // guards done_ only (taken on the client's thread)
   std::deque<std::shared_ptr<PollJob>> done_;
   std::size_t in_flight_ = 0;
   bool stopping_ = false;

@@ -50,6 +50,10 @@ Result<ObjectSpec> parse_object(const json& j, const std::string& where, bool co
         invalid(where + ": metric must be a name of letters, digits and _ (not starting with a "
                         "digit, at most 100)"));
   spec.metric = j["metric"].get<std::string>();
+  if (reserved_metric_name(spec.metric))
+    return tl::unexpected(invalid(where + ": " + spec.metric +
+                                  " is the poller's own (names starting snmp_ and sys_uptime_s "
+                                  "are reserved)"));
   if (j.contains("type")) {
     if (!j["type"].is_string())
       return tl::unexpected(invalid(where + ": type must be gauge, counter or text"));
@@ -118,6 +122,10 @@ Result<ObjectType> parse_object_type(std::string_view text) {
                                 std::string(text.substr(0, 40)) + "\""));
 }
 
+bool reserved_metric_name(std::string_view name) {
+  return name.starts_with("snmp_") || name == "sys_uptime_s";
+}
+
 bool valid_metric_name(std::string_view name) {
   if (name.empty() || name.size() > 100)
     return false;
@@ -131,7 +139,19 @@ bool valid_metric_name(std::string_view name) {
   return true;
 }
 
+static Result<Profile> parse_profile_json(std::string_view name, std::string_view json_text);
+
 Result<Profile> parse_profile(std::string_view name, std::string_view json_text) {
+  // nlohmann throws on a value of the wrong type deep inside ({"oid": 5}): a 400, not a 500.
+  try {
+    return parse_profile_json(name, json_text);
+  } catch (const nlohmann::json::exception& e) {
+    return fail(ErrorCode::kInvalidArgument,
+                std::string("a field has a value of the wrong type (") + e.what() + ")");
+  }
+}
+
+static Result<Profile> parse_profile_json(std::string_view name, std::string_view json_text) {
   if (name.empty() || name.size() > 64)
     return tl::unexpected(invalid("profile name must be 1-64 characters"));
   for (char c : name) {
@@ -266,8 +286,14 @@ Result<ResolvedProfile> resolve(const Profile& profile,
       if (seen_oids.insert(s.oid.to_string()).second)
         out->scalars.push_back(s);
     }
-    for (const auto& t : p.tables)
-      out->tables.push_back(t);
+    for (const auto& t : p.tables) {
+      // A table included twice (two includes both bring if-mib) is walked once.
+      const bool seen = std::any_of(out->tables.begin(), out->tables.end(), [&](const auto& o) {
+        return o.columns.front().oid == t.columns.front().oid;
+      });
+      if (!seen)
+        out->tables.push_back(t);
+    }
     stack.pop_back();
     return ok();
   };

@@ -1,5 +1,7 @@
 #include "epcfleet/collector/profile_service.hpp"
 
+#include <algorithm>
+
 #include "epcfleet/audit/audit_log.hpp"
 #include "epcfleet/core/json_text.hpp"
 #include "epcfleet/store/snmp_device_store.hpp"
@@ -18,9 +20,12 @@ Result<Profile> from_record(const store::SnmpProfile& r) {
 
 }  // namespace
 
-Result<std::vector<Profile>> ProfileService::stored(const std::string& tenant) {
-  auto rows = db_->read(
-      [&](store::Connection& conn) { return store::SnmpProfileStore(conn).list(tenant); });
+Result<std::vector<Profile>> ProfileService::stored(const std::string& tenant,
+                                                    store::Connection* conn) {
+  auto rows = conn != nullptr ? store::SnmpProfileStore(*conn).list(tenant)
+                              : db_->read([&](store::Connection& c) {
+                                  return store::SnmpProfileStore(c).list(tenant);
+                                });
   if (!rows)
     return fail(rows.error());
   std::vector<Profile> out;
@@ -137,6 +142,14 @@ Status ProfileService::remove(const std::string& tenant, const std::string& name
   if (find_builtin(name) != nullptr)
     return fail(ErrorCode::kConflict, "built-in profile " + name + " cannot be deleted");
   auto audit_rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {
+    auto others = stored(tenant, &conn);
+    if (!others)
+      return fail(others.error());
+    for (const auto& other : *others) {
+      if (std::find(other.includes.begin(), other.includes.end(), name) != other.includes.end())
+        return fail(ErrorCode::kConflict,
+                    "profile " + name + " is included by profile " + other.name);
+    }
     auto users = store::SnmpDeviceStore(conn).list_using_profile(tenant, name);
     if (!users)
       return fail(users.error());
@@ -161,7 +174,8 @@ Status ProfileService::remove(const std::string& tenant, const std::string& name
 
 Result<ResolvedProfile> ProfileService::resolve_for(const std::string& tenant,
                                                     const std::string& name,
-                                                    const std::vector<CustomOid>& custom) {
+                                                    const std::vector<CustomOid>& custom,
+                                                    store::Connection* conn) {
   std::vector<Profile> own;
   const Profile* base = find_builtin(name);
   std::optional<Profile> loaded;
@@ -175,7 +189,7 @@ Result<ResolvedProfile> ProfileService::resolve_for(const std::string& tenant,
     return nullptr;
   };
   if (base == nullptr || !base->includes.empty()) {
-    auto s = stored(tenant);
+    auto s = stored(tenant, conn);
     if (!s)
       return fail(s.error());
     own = std::move(*s);

@@ -189,6 +189,8 @@ std::vector<snmp::TrapCandidate> TrapIntake::candidates(const snmp::TrapSource& 
   auto it = by_address_.find(source.address);
   if (it == by_address_.end())
     return out;
+  // A v3 discovery probe (no user yet) is answered for any v3 user this address may use.
+  const bool probe = source.version == snmp::Version::kV3 && source.user.empty();
   for (const auto& key : it->second) {
     const auto& d = devices_.at(key);
     if (source.version != snmp::Version::kV3) {
@@ -196,7 +198,7 @@ std::vector<snmp::TrapCandidate> TrapIntake::candidates(const snmp::TrapSource& 
         out.push_back({d.tenant, d.id, d.target.community, {}, {}, {}, {}, {}});
       continue;
     }
-    if (d.target.version == snmp::Version::kV3 && d.target.user == source.user) {
+    if (d.target.version == snmp::Version::kV3 && (probe || d.target.user == source.user)) {
       out.push_back({d.tenant,
                      d.id,
                      {},
@@ -208,7 +210,7 @@ std::vector<snmp::TrapCandidate> TrapIntake::candidates(const snmp::TrapSource& 
     }
     if (auto users = users_by_tenant_.find(d.tenant); users != users_by_tenant_.end()) {
       for (const auto& u : users->second) {
-        if (u.username == source.user)
+        if (probe || u.username == source.user)
           out.push_back({d.tenant,
                          d.id,
                          {},
@@ -220,7 +222,25 @@ std::vector<snmp::TrapCandidate> TrapIntake::candidates(const snmp::TrapSource& 
       }
     }
   }
-  return out;
+  // Two devices at this address (two tenants behind one NAT, or one copied) that would both
+  // accept the notification with the same secret: attributing it to either could hand one
+  // tenant's traps to another. Such candidates are withheld (counted as ambiguous).
+  std::vector<snmp::TrapCandidate> unique;
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    bool clash = false;
+    for (std::size_t k = 0; k < out.size() && !clash; ++k) {
+      clash = k != i && out[k].device != out[i].device && out[k].community == out[i].community &&
+              out[k].user == out[i].user && out[k].auth_protocol == out[i].auth_protocol &&
+              out[k].auth_password == out[i].auth_password &&
+              out[k].priv_protocol == out[i].priv_protocol &&
+              out[k].priv_password == out[i].priv_password;
+    }
+    if (!clash)
+      unique.push_back(std::move(out[i]));
+  }
+  if (unique.size() != out.size() && !probe)
+    ambiguous_.fetch_add(1, std::memory_order_relaxed);
+  return probe ? out : unique;
 }
 
 void TrapIntake::deliver(std::vector<snmp::Notification>&& batch) {

@@ -134,6 +134,8 @@ class SnmpCollectorTest(unittest.TestCase):
             ({"tags": {"device": "x"}}, "not \"device\""),
             ({"profile": "nope"}, "profile \"nope\" does not exist"),
             ({"custom_oids": [{"oid": "1.3.x", "name": "m"}]}, "not a numeric OID"),
+            ({"custom_oids": [{"oid": "1.3.6.1.2.1.1.3.0", "name": "snmp_up"}]}, "reserved"),
+            ({"custom_oids": [{"oid": 5, "name": "m"}]}, "wrong type"),
         ]
         for fields, message in cases:
             status, body = self.post("/devices", self.device(**fields))
@@ -141,6 +143,11 @@ class SnmpCollectorTest(unittest.TestCase):
             self.assertIn(message, body["error"]["message"], fields)
         status, body = self.post("/devices", self.device(), token=self.vic)
         self.assertEqual(status, 403, body)
+        # Addresses are stored as the trap receiver reports sources.
+        status, d = self.post("/devices", self.device(name="mapped", address="::ffff:127.0.0.9",
+                                                      enabled=False))
+        self.assertEqual(status, 201, d)
+        self.assertEqual(d["address"], "127.0.0.9")
 
     def test_secrets_are_sealed_never_returned_or_logged(self):
         status, d = self.post("/devices", self.device(name="secret-keeper"))
@@ -298,6 +305,15 @@ class SnmpCollectorTest(unittest.TestCase):
         self.assertIn("at least 8", lines[1]["error"])
         _, after = self.server.get("/api/v1/tenants/globex/devices", self.gil)
         self.assertEqual(len(before["items"]), len(after["items"]))
+        # Line numbers are the file's, blank lines included.
+        dupes = ("name,address,version,community\n\n\n"
+                 "dup,127.0.0.1,2c,c\n"
+                 "dup,127.0.0.1,2c,c\n")
+        status, text = self.server.call("POST", "/api/v1/tenants/globex/devices/import", None,
+                                        self.gil, raw=dupes.encode(),
+                                        headers={"Content-Type": "text/csv"})
+        self.assertEqual(status, 422, text)
+        self.assertEqual([l["line"] for l in json.loads(text)["error"]["lines"]], [5], text)
         good = ("name,address,port,version,community,tags\n"
                 f"csv-1,127.0.0.1,{self.snmpd.port},2c,{COMMUNITY},site=east;rack=4\n"
                 f"\"csv, 2\",127.0.0.1,{self.snmpd.port},v2c,{COMMUNITY},\n")
@@ -331,10 +347,18 @@ class SnmpCollectorTest(unittest.TestCase):
                  what="custom profile metric")
         status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/tiny", None, self.amy)
         self.assertEqual(status, 409, text)
+        status, wrapper = self.post("/profiles", {"name": "tiny-plus", "includes": ["tiny"]})
+        self.assertEqual(status, 201, wrapper)
         status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/epc-default", None,
                                         self.amy)
         self.assertEqual(status, 409, text)
         status, text = self.server.call("DELETE", f"/api/v1/tenants/acme/devices/{d['id']}", None,
+                                        self.amy)
+        self.assertEqual(status, 204, text)
+        status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/tiny", None, self.amy)
+        self.assertEqual(status, 409, text)  # tiny-plus includes it
+        self.assertIn("included by profile tiny-plus", text)
+        status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/tiny-plus", None,
                                         self.amy)
         self.assertEqual(status, 204, text)
         status, text = self.server.call("DELETE", "/api/v1/tenants/acme/profiles/tiny", None, self.amy)
@@ -392,6 +416,12 @@ class SnmpCollectorTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         wait_for(lambda: any(e["data"]["version"] == "3" for e in self.trap_events(d["id"])),
                  what="v3 trap event")
+        # A v3 inform: the sender discovers epcfleetd's engine first, then is acknowledged.
+        r = self.send("snmpinform", "-v3", "-l", "authPriv", "-u", "notifier", "-a", "SHA", "-A",
+                      AUTH, "-x", "AES", "-X", PRIV, "-t", "2", "-r", "1", link_down)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        wait_for(lambda: any(e["data"]["version"] == "3" and e["data"]["inform"]
+                             for e in self.trap_events(d["id"])), what="v3 inform event")
         # Wrong community, wrong password, unknown source: counted, not stored.
         before = len(self.trap_events(d["id"]))
         self.send("snmptrap", "-v2c", "-c", "wrong", link_down)
@@ -408,6 +438,21 @@ class SnmpCollectorTest(unittest.TestCase):
         # Another tenant sees none of them.
         _, other = self.server.get("/api/v1/tenants/globex/events", self.gil, type="snmp.trap")
         self.assertEqual(other["items"], [])
+        # Two tenants' devices at one address with one community: neither gets the trap.
+        for tenant, token in (("acme", self.amy), ("globex", self.gil)):
+            status, twin = self.post("/devices", self.device(name="twin", address="127.0.0.4",
+                                                             enabled=False,
+                                                             snmp={"version": "2c",
+                                                                   "community": "shared"}),
+                                     token=token, tenant=tenant)
+            self.assertEqual(status, 201, twin)
+        self.send("snmptrap", "-v2c", "-c", "shared", link_down, source="127.0.0.4")
+        wait_for(lambda: 'epcfleet_snmp_traps_total{outcome="ambiguous"} 1' in
+                 self.server.call("GET", "/metrics")[1], what="ambiguous trap counted")
+        for tenant, token in (("acme", self.amy), ("globex", self.gil)):
+            _, events = self.server.get(f"/api/v1/tenants/{tenant}/events", token,
+                                        type="snmp.trap")
+            self.assertFalse([e for e in events["items"] if e["data"]["name"] == "twin"])
 
     def test_mib_upload_and_translation(self):
         status, t = self.server.get("/api/v1/tenants/acme/mibs/translate", self.vic,

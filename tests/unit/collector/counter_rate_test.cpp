@@ -38,6 +38,13 @@ TEST(CounterRate, Counter64GoingBackIsAReset) {
   EXPECT_DOUBLE_EQ(*feed(s, 200, 20, false), 10.0);
 }
 
+TEST(CounterRate, SwitchingBetween32And64BitColumnsStartsAnew) {
+  CounterState s;
+  feed(s, 1000, 0, /*c32=*/true);                        // the fallback ifInOctets
+  EXPECT_FALSE(feed(s, 1ULL << 35, 10, /*c32=*/false));  // ifHCInOctets again: no spike
+  EXPECT_DOUBLE_EQ(*feed(s, (1ULL << 35) + 100, 20, false), 10.0);
+}
+
 TEST(CounterRate, AgentRestartStartsAnewEvenWhenTheValueGrew) {
   CounterState s;
   feed(s, 100, 0);

@@ -13,6 +13,7 @@ namespace epcfleet::collector {
 
 struct CounterState {
   bool valid = false;
+  bool counter32 = false;  // a switch between 32- and 64-bit columns (fallback) is a reset
   std::uint64_t value = 0;
   std::int64_t t_ms = 0;
 };

@@ -68,6 +68,7 @@ struct CsvLineError {
 };
 struct CsvImport {
   std::vector<DeviceInput> devices;
+  std::vector<std::size_t> lines;  // where each device's record starts (1-based)
   std::vector<CsvLineError> errors;
 };
 // A CSV file (RFC 4180 quoting) with a header line naming the columns of docs/snmp.md.

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <vector>
 
 #include "epcfleet/collector/device_input.hpp"
@@ -75,6 +76,7 @@ private:
   ProfileService& profiles_;
   EventPublisher& events_;
   std::vector<DeviceListener*> listeners_;
+  std::mutex notify_mu_;  // listeners hear one change at a time
 };
 
 }  // namespace epcfleet::collector

@@ -61,6 +61,9 @@ std::string profile_json(const Profile& profile);  // the definition, as parse_p
 
 // Validation shared with custom OIDs: metric names are [a-zA-Z_][a-zA-Z0-9_]* (≤ 100).
 bool valid_metric_name(std::string_view name);
+// Names the poller writes itself (snmp_up, snmp_poll_latency_ms, …, sys_uptime_s): refused for
+// profile objects and custom OIDs, so that nothing mixes into availability and latency.
+bool reserved_metric_name(std::string_view name);
 Result<ObjectType> parse_object_type(std::string_view text);
 
 // Merges includes (looked up with `find`) in order, then the profile's own objects; duplicates

@@ -29,8 +29,10 @@ public:
   Status remove(const std::string& tenant, const std::string& name, const Actor& actor);
 
   // The profile with includes resolved and the device's custom OIDs (scalars) added.
+  // Inside a transaction, pass its connection (a second one from the pool could deadlock).
   Result<ResolvedProfile> resolve_for(const std::string& tenant, const std::string& name,
-                                      const std::vector<CustomOid>& custom);
+                                      const std::vector<CustomOid>& custom,
+                                      store::Connection* conn = nullptr);
 
   // Called after a profile changed (the device service re-plans its devices).
   void on_change(std::function<void(const std::string& tenant, const std::string& name)> fn) {
@@ -38,7 +40,7 @@ public:
   }
 
 private:
-  Result<std::vector<Profile>> stored(const std::string& tenant);
+  Result<std::vector<Profile>> stored(const std::string& tenant, store::Connection* conn = nullptr);
   // The definition parsed, with its includes resolvable.
   Result<Profile> parse_checked(const std::string& tenant, const std::string& name,
                                 std::string_view definition);

@@ -6,8 +6,11 @@
 //
 // Attribution: a notification belongs to the device whose address it comes from — v1/v2c when
 // its community is the device's, v3 when it authenticates as the device's polling user or one of
-// its tenant's trap users. Unknown or unauthenticated senders are counted and dropped.
+// its tenant's trap users. Unknown or unauthenticated senders are counted and dropped, and so
+// are notifications two devices at one address (two tenants behind one NAT) would both accept
+// with the same secret: give such devices different communities or users.
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <shared_mutex>
@@ -38,6 +41,8 @@ public:
   void stop();
   std::uint16_t port() const;
   snmp::TrapReceiverStats stats() const;
+  // Notifications whose source two devices share with the same secret: withheld, not stored.
+  std::uint64_t ambiguous() const { return ambiguous_.load(std::memory_order_relaxed); }
 
   void device_changed(const PollDevice& device) override;
   void device_removed(const std::string& tenant, const std::string& id) override;
@@ -63,6 +68,7 @@ private:
   std::unordered_map<std::string, std::vector<std::string>> by_address_;  // address → keys
   std::map<std::string, std::vector<TrapUser>> users_by_tenant_;
   std::unique_ptr<snmp::TrapReceiver> receiver_;
+  mutable std::atomic<std::uint64_t> ambiguous_{0};
 };
 
 }  // namespace epcfleet::collector
