@@ -263,7 +263,11 @@ private:
       ++stats_.polls_late;
     // The next poll keeps the phase; a poll far behind (the machine was suspended, the bound
     // held it) skips the missed rounds instead of bursting.
-    heap_.push({next_in_phase(due.key, st.device->interval_s, now + 1), due.key, due.generation});
+    // Half an interval on: the two clocks are read in whole milliseconds, and a poll must not
+    // come due again at the phase it is starting on.
+    heap_.push({next_in_phase(due.key, st.device->interval_s,
+                              now + std::int64_t{st.device->interval_s} * 500),
+                due.key, due.generation});
     st.polling = true;
     ++in_flight_;
     ++stats_.polls_started;
