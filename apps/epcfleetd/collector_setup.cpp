@@ -91,13 +91,6 @@ void register_metrics(Collector& c) {
 
 }  // namespace
 
-void Collector::tenant_removed(const std::string& tenant) {
-  if (poller)
-    poller->tenant_removed(tenant);
-  if (traps)
-    traps->tenant_removed(tenant);
-}
-
 Collector::~Collector() {
   if (traps)
     traps->stop();

@@ -29,9 +29,6 @@ struct Collector {
   std::unique_ptr<collector::TrapUserService> trap_users;
   std::unique_ptr<collector::TrapIntake> traps;  // null when snmp_trap_listen is empty
 
-  // Before the tenant's time series and rows go: its devices leave the poller and trap index.
-  void tenant_removed(const std::string& tenant);
-
   ~Collector();  // stops in order: traps, poller (its polls end), client, event log (drained)
 };
 

@@ -107,13 +107,14 @@ void register_tenant_routes(http::Router& router, const Services& s) {
       return reply_error(
           ctx, Error{ErrorCode::kForbidden, "only platform administrators delete tenants"});
     }
-    if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r)
-      return reply_error(ctx, r.error());
-    // Its time series go too: a tenant created again under this id must start empty.
+    // Its devices stop first (no poll lands after its series are dropped), then its rows and
+    // its time series go: a tenant created again under this id must start empty.
     if (poller != nullptr)
       poller->tenant_removed(ctx.tenant());
     if (traps != nullptr)
       traps->tenant_removed(ctx.tenant());
+    if (auto r = tenants->remove(ctx.tenant(), ctx.actor); !r)
+      return reply_error(ctx, r.error());
     if (tsdb != nullptr)
       if (auto r = tsdb->drop_tenant(ctx.tenant()); !r)
         return reply_error(ctx, r.error());

@@ -260,6 +260,8 @@ Result<store::SnmpDevice> DeviceService::update(const std::string& tenant, const
     return fail(s.error());
   store::SnmpDevice d;
   auto rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {
+    if (auto locked = store::SnmpDeviceStore(conn).lock(tenant, id); !locked)
+      return fail(locked.error());
     auto found = store::SnmpDeviceStore(conn).find(tenant, id);
     if (!found)
       return fail(found.error());
@@ -486,14 +488,6 @@ Result<std::vector<PollDevice>> DeviceService::load_all() {
   return out;
 }
 
-Status DeviceService::record_status(const std::string& tenant, const std::string& id,
-                                    DeviceStatus status, TimestampMs since) {
-  return db_->write([&](store::Connection& conn) {
-    return store::SnmpDeviceStore(conn).set_status(tenant, id, std::string(to_string(status)),
-                                                   since);
-  });
-}
-
 void DeviceService::notify(const store::SnmpDevice& changed) {
   if (listeners_.empty())
     return;
@@ -522,8 +516,18 @@ void DeviceService::notify(const store::SnmpDevice& changed) {
 }
 
 void DeviceService::profile_changed(const std::string& tenant, const std::string& profile) {
-  auto devices = db_->read([&](store::Connection& conn) {
-    return store::SnmpDeviceStore(conn).list_using_profile(tenant, profile);
+  // The devices of the profile and of the tenant's other own profiles (one of them may include
+  // it, directly or not); built-in profiles include only built-in ones.
+  auto devices = db_->read([&](store::Connection& conn) -> Result<std::vector<store::SnmpDevice>> {
+    auto all = store::SnmpDeviceStore(conn).list_all();
+    if (!all)
+      return fail(all.error());
+    std::vector<store::SnmpDevice> out;
+    for (auto& d : *all) {
+      if (d.tenant_id == tenant && (d.profile == profile || find_builtin(d.profile) == nullptr))
+        out.push_back(std::move(d));
+    }
+    return out;
   });
   if (!devices)
     return;

@@ -65,7 +65,9 @@ void EventLog::add(const std::string& tenant, const std::string& device, const s
 
 void EventLog::enqueue(Pending pending) {
   std::lock_guard lock(mu_);
-  if (queue_.size() >= options_.queue_limit) {
+  // Status changes are few (one per device and flap) and say what the dashboard shows: only
+  // traps are dropped when a storm fills the queue.
+  if (queue_.size() >= options_.queue_limit && !pending.status) {
     ++stats_.dropped;
     return;
   }

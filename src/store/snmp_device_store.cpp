@@ -153,6 +153,16 @@ Result<std::optional<SnmpDevice>> SnmpDeviceStore::find(const std::string& tenan
   return std::optional<SnmpDevice>(to_device(**row));
 }
 
+Status SnmpDeviceStore::lock(const std::string& tenant_id, const std::string& id) {
+  if (conn_.dialect() != Dialect::kPostgres)
+    return ok();
+  auto r = conn_.execute("SELECT id FROM snmp_devices WHERE tenant_id = ? AND id = ? FOR UPDATE",
+                         {tenant_id, id});
+  if (!r)
+    return fail(r.error());
+  return ok();
+}
+
 Result<std::optional<SnmpDevice>> SnmpDeviceStore::find_by_name(const std::string& tenant_id,
                                                                 const std::string& name) {
   auto row = conn_.query_one(std::string(kDeviceColumns) + "WHERE tenant_id = ? AND name = ?",

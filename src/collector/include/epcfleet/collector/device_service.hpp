@@ -58,9 +58,6 @@ public:
   Result<snmp::Target> target_for(const std::string& tenant, const DeviceInput& input);
   // Every device of every tenant, for the poller's start.
   Result<std::vector<PollDevice>> load_all();
-  // The poller reports status changes; stored so that a restart shows the last known status.
-  Status record_status(const std::string& tenant, const std::string& id, DeviceStatus status,
-                       TimestampMs since);
 
   void add_listener(DeviceListener* listener) { listeners_.push_back(listener); }
   // Re-plans every device of the tenant using the profile (after the profile changed).

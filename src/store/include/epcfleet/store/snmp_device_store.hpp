@@ -23,6 +23,9 @@ public:
   Status update(const SnmpDevice& device);  // every column but id, tenant, created_*
   Result<bool> remove(const std::string& tenant_id, const std::string& id);
   Result<std::optional<SnmpDevice>> find(const std::string& tenant_id, const std::string& id);
+  // On PostgreSQL, locks the row until the transaction ends (read-modify-write of a device:
+  // concurrent changes wait instead of overwriting each other). SQLite's writers are serial.
+  Status lock(const std::string& tenant_id, const std::string& id);
   Result<std::optional<SnmpDevice>> find_by_name(const std::string& tenant_id,
                                                  const std::string& name);
   Result<Page<SnmpDevice>> list(const std::string& tenant_id, const SnmpDeviceFilter& filter);
