@@ -18,23 +18,25 @@
 #   loss       ours v2c, 1,000 devices, every --interval s, fleet dropping 1 % of requests
 #              (--loss-exporter: the exporter too).
 #   peak       1,000 devices every --peak-interval s (both pollers saturate or come close): the
-#              best varbinds per CPU-second each achieves.
+#              best varbinds per CPU-second each achieves. Ours creates its 1 M series in the
+#              first 20-30 s: --peak-warmup covers that.
 # Before each run, waits (up to --max-wait s) for the 1-minute load average to fall to --max-load:
 # the machine is shared. Prints the table of bench/snmp/fleet_report.py; rows are kept in
 # build/bench-results/snmp-fleet-<time>.jsonl.
 #
 # Usage: bench/snmp-fleet.sh [--sizes "1000 10000"] [--interval 60] [--warmup 65] [--window 75]
-#          [--first-warmup 300] [--reuse-warmup 120] [--peak-interval 5] [--peak-warmup 12]
-#          [--peak-window 25]
-#          [--no-peak] [--no-loss] [--loss-exporter] [--no-exporter] [--max-load 3] [--max-wait 600]
+#          [--first-warmup 300] [--reuse-warmup 120] [--peak-interval 5] [--peak-warmup 35]
+#          [--peak-window 25] [--runs "scheduled peak loss"] [--loss-exporter] [--no-exporter]
+#          [--max-load 3] [--max-wait 600] [--keep DIR]
+#   --keep DIR  copies each run's harness JSON, summary and per-poll results there
 #   SNMP_FLEET_DIR (default ../shared/acceptance/snmp-fleet) holds fastsim.c and the harness.
 # The defaults take about 30 minutes; ours at 10,000 devices needs about 11 GB of memory.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 sizes="1000 10000" interval=60 warmup=65 window=75 first_warmup=300 reuse_warmup=120
-peak_interval=5 peak_warmup=12 peak_window=25 peak=1 loss=1 loss_exporter=0 exporter=1
-max_load=3 max_wait=600
+peak_interval=5 peak_warmup=35 peak_window=25 runs="scheduled peak loss" loss_exporter=0 exporter=1
+max_load=3 max_wait=600 keep=""
 while (($#)); do
   case "$1" in
     --sizes) sizes="$2"; shift ;;
@@ -46,12 +48,12 @@ while (($#)); do
     --peak-interval) peak_interval="$2"; shift ;;
     --peak-warmup) peak_warmup="$2"; shift ;;
     --peak-window) peak_window="$2"; shift ;;
-    --no-peak) peak=0 ;;
-    --no-loss) loss=0 ;;
+    --runs) runs="$2"; shift ;;
     --loss-exporter) loss_exporter=1 ;;
     --no-exporter) exporter=0 ;;
     --max-load) max_load="$2"; shift ;;
     --max-wait) max_wait="$2"; shift ;;
+    --keep) keep="$2"; shift ;;
     -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
@@ -124,16 +126,21 @@ run() {
   "$fleet_dir/run-poller-bench.py" --reuse "$fleet" -w "$w" -d "$d" --label "$label" \
     "${extra[@]}" --json "$work/$label.json" -- "$cmd" >/dev/null
   [[ -s "$summary" ]] || die "$label: no summary (see $SNMP_FLEET_STATE/run/$fleet/poller.log)"
+  cp "$SNMP_FLEET_STATE/run/$fleet/poller_results.txt" "$work/$label.results"
   python3 "$here/snmp/fleet_report.py" row --label "$label" --poller "$poller" --version "$version" \
-    --mode "$mode" "$work/$label.json" "$summary" "$SNMP_FLEET_STATE/run/$fleet/poller_results.txt" |
-    tee -a "$out" >/dev/null
+    --mode "$mode" "$work/$label.json" "$summary" "$work/$label.results" >>"$out"
+  if [[ -n "$keep" ]]; then mkdir -p "$keep" && cp "$work/$label".{json,summary,results} "$keep/"; fi
   [[ -n "${9:-}" ]] || rm -rf "$tsdb"
 }
 
+want() { [[ " $runs " == *" $1 "* ]]; }
 for k in $sizes; do
+  want scheduled || { want peak && ((k == 1000)); } || continue
   echo "$k devices:" >&2
   fleet_up "f$k" "$k"
-  if ((k >= 5000)); then
+  if ! want scheduled; then
+    :
+  elif ((k >= 5000)); then
     # The first round creates the store's series: a long warm-up, then v3 reuses the store.
     run "ours-v2c-$k" "f$k" ours 2c scheduled "$interval" "$first_warmup" "$window" "$work/tsdb-$k"
     run "ours-v3-$k" "f$k" ours 3 scheduled "$interval" "$reuse_warmup" "$window" "$work/tsdb-$k"
@@ -142,11 +149,11 @@ for k in $sizes; do
     run "ours-v2c-$k" "f$k" ours 2c scheduled "$interval" "$warmup" "$window"
     run "ours-v3-$k" "f$k" ours 3 scheduled "$interval" "$warmup" "$window"
   fi
-  if ((exporter)); then
+  if want scheduled && ((exporter)); then
     run "exporter-v2c-$k" "f$k" exporter 2c scheduled "$interval" "$warmup" "$window"
     run "exporter-v3-$k" "f$k" exporter 3 scheduled "$interval" "$warmup" "$window"
   fi
-  if ((peak && k == 1000)); then
+  if want peak && ((k == 1000)); then
     for v in 2c 3; do
       run "ours-v$v-peak" "f$k" ours "$v" peak "$peak_interval" "$peak_warmup" "$peak_window"
       if ((exporter)); then
@@ -156,7 +163,7 @@ for k in $sizes; do
   fi
   fleet_down "f$k"
 done
-if ((loss)); then
+if want loss; then
   echo "1,000 devices, 1 % of requests dropped:" >&2
   fleet_up loss 1000 --drop 0.01
   run ours-v2c-loss loss ours 2c "1% loss" "$interval" "$warmup" "$window"
