@@ -172,15 +172,25 @@ Fleet load(const Args& a, const collector::ResolvedProfile& profile) {
   return fleet;
 }
 
-// Mirrors phase_of() in src/collector/poller.cpp (FNV-1a of "tenant/id" modulo the interval):
-// where in its interval a device's polls are due. If the two drift apart, the start lags below
-// turn into noise while PollerStats::polls_late (late_after_ms = 1 s here) does not: the
-// summary reports both.
+// Mirrors phase_of() and next_in_phase() in src/collector/poller.cpp: a device's polls are due
+// when the wall clock modulo the interval equals an FNV-1a hash of "tenant/id" modulo the
+// interval. If the two drift apart, the start lags below turn into noise while
+// PollerStats::polls_late (late_after_ms = 1 s here) does not: the summary reports both.
 std::int64_t phase_of(const std::string& key, std::int64_t interval_ms) {
   std::uint64_t h = 1469598103934665603ULL;
   for (char c : key)
     h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
   return static_cast<std::int64_t>(h % static_cast<std::uint64_t>(interval_ms));
+}
+
+// The first steady time at or after `not_before` that is due for the device.
+std::int64_t first_due(const std::string& key, std::int64_t interval_ms, std::int64_t not_before,
+                       std::int64_t wall_offset) {
+  const std::int64_t wall = not_before + wall_offset;
+  std::int64_t next = wall - wall % interval_ms + phase_of(key, interval_ms);
+  if (next < wall)
+    next += interval_ms;
+  return next - wall_offset;
 }
 
 double thread_cpu_s(int tid) {
@@ -296,11 +306,12 @@ int main(int argc, char** argv) {
 
   std::FILE* results = args.results.empty() ? nullptr : std::fopen(args.results.c_str(), "a");
   const std::int64_t interval_ms = std::int64_t{args.interval_s} * 1000;
-  std::vector<std::int64_t> first_due;
-  const auto loaded = steady_ms();  // Poller::load() schedules relative to its own "now"
+  std::vector<std::int64_t> due;
+  const auto loaded = steady_ms();  // Poller::load() schedules from its own "now"
+  const auto wall_offset = wall_ms() - loaded;
   for (const auto& d : fleet.devices)
-    first_due.push_back(loaded + phase_of(d.tenant + '/' + d.id, interval_ms));
-  bench::OnTime on_time(std::move(first_due), interval_ms);
+    due.push_back(first_due(d.tenant + '/' + d.id, interval_ms, loaded, wall_offset));
+  bench::OnTime on_time(std::move(due), interval_ms);
   std::atomic<std::uint64_t> partial{0};
 
   collector::PollerOptions options;
