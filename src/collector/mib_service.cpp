@@ -7,13 +7,10 @@
 namespace epcfleet::collector {
 namespace {
 
-std::vector<mib::ModuleText> texts_of(const std::vector<store::MibModule>& modules,
-                                      const std::string& except = {}) {
+std::vector<mib::ModuleText> texts_of(const std::vector<store::MibModule>& modules) {
   std::vector<mib::ModuleText> out;
-  for (const auto& m : modules) {
-    if (m.module != except)
-      out.push_back({m.module, m.content});
-  }
+  for (const auto& m : modules)
+    out.push_back({m.module, m.content});
   return out;
 }
 
@@ -41,7 +38,6 @@ Result<UploadedModule> MibService::upload(const std::string& tenant, const std::
   auto info = mib::validate_module(text, *mibs_.base(), others);
   if (!info)
     return fail(info.error());
-  others = texts_of(*existing, info->name);
   store::MibModule m{tenant, info->name, filename, std::string(text), actor.name, now_ms()};
   auto rec = db_->write([&](store::Connection& conn) -> Result<store::AuditRecord> {
     if (auto s = store::MibModuleStore(conn).upsert(m); !s)
